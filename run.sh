@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# One entry point: sets up everything on a fresh machine with only Python, then runs.
+#   bash run.sh demo    set up, then run the main demo (graphs + report 000's gradients)
+#   bash run.sh test    set up, then run the whole test suite
+#   bash run.sh setup   set up only
+# Set-up: a virtualenv in .venv with the project and its extras; Graphviz's `dot`
+# (Debian package graphviz) and headless Chromium (for the HTML stepper test),
+# installed with apt-get when missing and running as root, otherwise explained;
+# torch==2.13.0 (optional peer for comparison tests; they skip without it).
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+VENV=.venv
+
+need_apt=()
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "run.sh: installing ${need_apt[*]} with apt-get"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "run.sh: missing ${need_apt[*]}: install them (e.g. 'sudo apt-get install ${need_apt[*]}');"
+    echo "        graph pictures and the browser test are skipped until then"
+  fi
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PY" -c 'import sys; assert sys.version_info >= (3, 10), "Python >= 3.10 needed"'
+  "$PY" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev,tasks]"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check "torch==2.13.0" 2>/dev/null \
+  || echo "run.sh: torch==2.13.0 not installed; comparison tests will skip"
+
+case "${1:-test}" in
+  setup) ;;
+  demo) "$VENV/bin/python" -m tasks.demo "${@:2}" ;;
+  test) "$VENV/bin/python" -m pytest -q "${@:2}" ;;
+  *) echo "usage: bash run.sh [demo|test|setup]"; exit 2 ;;
+esac
