@@ -1,0 +1,113 @@
+"""What every task script shares: the command line, the output folder, metrics, figures, progress bars.
+
+A task is `python -m tasks.NAME [options]`.  Each builds its parser with
+`task_parser`, which adds the options every task has (`--seed`, `--out`,
+`--quick`, `--data-dir`), and ends by writing `metrics.json` with
+`save_metrics` and its figures (PNG and SVG) with `save_figure`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from tasks.data import data_subdir, find_data_dir
+
+T = TypeVar("T")
+
+
+def task_parser(name: str, description: str) -> argparse.ArgumentParser:
+    """An argparse parser with the options common to every task."""
+    parser = argparse.ArgumentParser(prog=f"python -m tasks.{name}", description=description,
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--seed", type=int, default=0, help="random seed (data, initialisation, shuffling)")
+    parser.add_argument("--out", default=None, help=f"output folder (default: out/{name}/)")
+    parser.add_argument("--quick", action="store_true", help="a seconds-long run (what the tests use)")
+    parser.add_argument("--data-dir", default=None,
+                        help="data folder (default: $AUTOGRAD_DATA, else ../shared/data)")
+    parser.set_defaults(task_name=name)
+    return parser
+
+
+def output_dir(args: argparse.Namespace) -> Path:
+    """The task's output folder, created: `--out`, else `out/NAME/`."""
+    out = Path(args.out) if args.out else Path("out") / args.task_name
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def find_dataset(args: argparse.Namespace, subdir: str, fallback: str) -> Path | None:
+    """The dataset's folder (`--data-dir`, `$AUTOGRAD_DATA`, `../shared/data`), or None.
+
+    When it is absent, prints one line saying that the task runs on `fallback` instead.
+    """
+    folder = data_subdir(find_data_dir(args.data_dir), subdir)
+    if folder is None:
+        print(f"[data] {subdir}/ not found (--data-dir, $AUTOGRAD_DATA, ../shared/data): running on {fallback}")
+    return folder
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def save_metrics(out: Path, metrics: dict[str, Any]) -> Path:
+    """Write `metrics.json` (every number the task printed) and return its path."""
+    path = out / "metrics.json"
+    path.write_text(json.dumps(_jsonable(metrics), indent=2, allow_nan=False))
+    return path
+
+
+def save_figure(fig: Any, out: Path, name: str) -> list[Path]:
+    """Save a matplotlib figure as NAME.png and NAME.svg in `out`, then close it."""
+    import matplotlib.pyplot as plt
+
+    paths = [out / f"{name}.png", out / f"{name}.svg"]
+    fig.savefig(paths[0], dpi=120, bbox_inches="tight")
+    fig.savefig(paths[1], bbox_inches="tight")
+    plt.close(fig)
+    return paths
+
+
+def use_agg() -> None:
+    """Draw figures without a screen (task scripts only write files)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def progress(iterable: Iterable[T], desc: str, total: int | None = None, quiet: bool = False) -> Iterator[T]:
+    """A tqdm progress bar (plain iteration when tqdm is missing or `quiet`)."""
+    if quiet:
+        return iter(iterable)
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return iter(iterable)
+    return iter(tqdm(iterable, desc=desc, total=total, leave=False, dynamic_ncols=True))
+
+
+class Timer:
+    """`with Timer() as t: ...` then `t.seconds`."""
+
+    def __enter__(self) -> Timer:
+        self.start = time.perf_counter()
+        self.seconds = 0.0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.start
