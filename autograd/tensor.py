@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -106,11 +107,14 @@ def primitive(name: str, forward: Callable, *vjps: Callable, variadic: bool = Fa
     written with these functions stay fast during an ordinary backward.
     """
     spec = Op(name, forward, vjps, variadic)
+    # keyword defaults of the forward (axis=-1, ...) are recorded too, so VJPs always see them
+    defaults = {k: p.default for k, p in inspect.signature(forward).parameters.items()
+                if p.kind is p.KEYWORD_ONLY and p.default is not p.empty} if inspect.isfunction(forward) else {}
 
     def op(*args: Any, **params: Any) -> Any:
         for a in args:
             if isinstance(a, Tensor):
-                return _record(spec, args, params)
+                return _record(spec, args, {**defaults, **params} if defaults else params)
         return forward(*args, **params)
 
     op.__name__ = op.__qualname__ = name

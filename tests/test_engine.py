@@ -1,0 +1,254 @@
+"""The engine's semantics: accumulation, reuse, freeing, grad modes, higher order, errors, stability."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Tensor
+
+
+def leaf(v):
+    return Tensor(v, requires_grad=True)
+
+
+# -- construction and dtypes
+def test_dtypes_are_kept_or_made_float64():
+    assert Tensor(3).dtype == np.float64
+    assert Tensor([1, 2]).dtype == np.float64
+    assert Tensor(np.ones(2, dtype=np.float32)).dtype == np.float32
+    assert Tensor(np.array([1, 2])).dtype.kind == "i"  # labels stay integer
+    x = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    assert (x * 2.0 + 1).dtype == np.float32  # Python numbers do not promote float32
+
+
+def test_requires_grad_on_integer_data_is_a_clear_error():
+    with pytest.raises(TypeError, match="floating-point.*int64"):
+        Tensor(np.array([1, 2]), requires_grad=True)
+
+
+def test_attributes_and_repr():
+    x = Tensor([[1.0, 2.0]], requires_grad=True, name="x")
+    y = x * 2
+    assert (x.shape, x.ndim, x.size) == ((1, 2), 2, 2)
+    assert x.is_leaf and not y.is_leaf
+    assert "op=mul" in repr(y) and "name='x'" in repr(x)
+    assert Tensor(2.5).item() == 2.5
+    assert isinstance(x.numpy(), np.ndarray)
+    d = y.detach()
+    assert not d.requires_grad and d.is_leaf and d.data is y.data
+
+
+# -- the known bugs of small engines
+def test_node_used_twice():
+    x = leaf(3.0)
+    (x * x).backward()
+    assert x.grad.item() == 6.0
+    x = leaf(3.0)
+    ((x + x) * x).backward()  # d(2x²)/dx = 4x
+    assert x.grad.item() == 12.0
+
+
+def test_gradients_accumulate_across_backward_calls():
+    x = leaf(2.0)
+    (x * 3).backward()
+    (x * 4).backward()
+    assert x.grad.item() == 7.0
+    x.zero_grad()
+    assert x.grad is None
+
+
+def test_backward_twice_through_a_freed_graph_is_a_clear_error():
+    x = leaf(2.0)
+    y = (x * x).exp()
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time.*retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = leaf(2.0)
+    y = x * x
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.item() == 8.0
+
+
+def test_broadcast_gradients_have_the_inputs_shape():
+    a, b = leaf(np.ones((3, 1))), leaf(np.ones(4))
+    c = leaf(2.0)
+    (a * b * c).sum().backward()
+    assert a.grad.shape == (3, 1) and b.grad.shape == (4,) and c.grad.shape == ()
+    np.testing.assert_allclose(a.grad.data, 8.0)
+    np.testing.assert_allclose(b.grad.data, 6.0)
+    assert c.grad.item() == 12.0
+
+
+def test_max_ties_split_the_gradient_evenly():
+    x = leaf([1.0, 3.0, 3.0, 2.0])
+    x.max().backward()
+    np.testing.assert_allclose(x.grad.data, [0, 0.5, 0.5, 0])
+    y = leaf([[1.0, 1.0], [0.0, 2.0]])
+    y.max(axis=1).sum().backward()
+    np.testing.assert_allclose(y.grad.data, [[0.5, 0.5], [0, 1]])
+
+
+def test_repeated_indices_accumulate():
+    x = leaf(np.arange(4.0))
+    x[np.array([1, 1, 3, 1])].sum().backward()
+    np.testing.assert_allclose(x.grad.data, [0, 3, 0, 1])
+
+
+def test_deep_chain_has_no_recursion_limit():
+    x = leaf(np.full(3, 0.5))
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.data, 1.0)
+
+
+# -- grad modes
+def test_no_grad_records_nothing():
+    x = leaf(2.0)
+    with ag.no_grad():
+        y = x * x
+        with ag.enable_grad():
+            z = x * x
+    assert not y.requires_grad and y.is_leaf
+    assert z.requires_grad
+    assert ag.is_grad_enabled()
+
+    @ag.no_grad()
+    def f(t):
+        return t * 2
+
+    assert not f(x).requires_grad
+
+
+def test_constants_need_no_gradient():
+    x = leaf(np.ones(3))
+    c = Tensor(np.full(3, 2.0))
+    (x * c).sum().backward()
+    assert c.grad is None
+
+
+# -- autograd.grad and higher order
+def test_grad_returns_without_touching_dot_grad():
+    x = leaf(3.0)
+    h = x * x
+    y = h * 2
+    gx, gh = ag.grad(y, [x, h])
+    assert (gx.item(), gh.item()) == (12.0, 2.0)
+    assert x.grad is None
+
+
+def test_unused_input():
+    x, z = leaf(1.0), leaf(2.0)
+    with pytest.raises(RuntimeError, match="not used"):
+        ag.grad(x * 2, [x, z], retain_graph=True)
+    assert ag.grad(x * 2, [x, z], allow_unused=True)[1] is None
+
+
+@pytest.mark.parametrize("v", [-1.3, 0.2, 0.9])
+def test_third_derivative_of_tanh(v):
+    x = leaf(v)
+    t = np.tanh(v)
+    (g1,) = ag.grad(x.tanh(), x, create_graph=True)
+    (g2,) = ag.grad(g1, x, create_graph=True)
+    (g3,) = ag.grad(g2, x)
+    np.testing.assert_allclose(g1.item(), 1 - t**2)
+    np.testing.assert_allclose(g2.item(), -2 * t * (1 - t**2))
+    np.testing.assert_allclose(g3.item(), -2 * (1 - t**2) * (1 - 3 * t**2))
+
+
+def test_derivatives_of_x_cubed():
+    x = leaf(2.0)
+    (g1,) = ag.grad(x**3, x, create_graph=True)
+    (g2,) = ag.grad(g1, x, create_graph=True)
+    (g3,) = ag.grad(g2, x)
+    assert (g1.item(), g2.item(), g3.item()) == (12.0, 12.0, 6.0)
+
+
+def test_second_derivative_of_softmax_output_matches_finite_differences():
+    z0 = np.array([0.3, -1.2, 0.8])
+    def first(z):  # ∂ŷ₀/∂z as a function of z
+        (g,) = ag.grad(ag.softmax(z)[0], z, create_graph=True)
+        return g
+    z = leaf(z0.copy())
+    hessian_row = ag.jacobian(first, z)
+    eps = 1e-6
+    for k in range(3):
+        up, down = z0.copy(), z0.copy()
+        up[k] += eps
+        down[k] -= eps
+        fd = (first(leaf(up)).data - first(leaf(down)).data) / (2 * eps)
+        np.testing.assert_allclose(hessian_row[:, k], fd, atol=1e-6)
+
+
+def test_backward_create_graph_gives_differentiable_grad():
+    x = leaf(1.5)
+    (x**4).backward(create_graph=True)
+    g = x.grad  # 4x³, itself a graph
+    x.grad = None
+    g.backward()
+    assert x.grad.item() == pytest.approx(12 * 1.5**2)
+
+
+# -- errors that name what is wrong
+def test_matmul_shape_mismatch_names_both_shapes():
+    with pytest.raises(ValueError, match=r"\(2, 3\).*\(4, 5\)"):
+        leaf(np.ones((2, 3))) @ Tensor(np.ones((4, 5)))
+
+
+def test_backward_on_non_scalar_needs_grad():
+    y = leaf(np.ones(3)) * 2
+    with pytest.raises(RuntimeError, match=r"shape \(3,\)"):
+        y.backward()
+    y.backward(np.ones(3))
+
+
+def test_backward_grad_of_wrong_shape():
+    y = leaf(np.ones(3)) * 2
+    with pytest.raises(ValueError, match=r"\(2,\).*\(3,\)"):
+        y.backward(np.ones(2))
+
+
+def test_backward_on_tensor_without_grad():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        Tensor(1.0).backward()
+
+
+def test_reshape_error_names_shapes():
+    with pytest.raises(ValueError, match=r"\(2, 3\).*\(4,\)"):
+        Tensor(np.ones((2, 3))).reshape(4)
+
+
+def test_cross_entropy_bad_targets():
+    z = leaf(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="0..2"):
+        ag.cross_entropy(z, np.array([0, 3]))
+    with pytest.raises(ValueError, match=r"\(2,\)"):
+        ag.cross_entropy(z, np.array([0, 1, 2]))
+
+
+# -- stability at extreme inputs
+@pytest.mark.parametrize("big", [1e4, -1e4])
+def test_extremes_stay_finite(big):
+    z = leaf(np.array([big, 0.0, -big]))
+    for f in (ag.softmax, ag.log_softmax, ag.sigmoid, ag.softplus, ag.tanh):
+        z.grad = None
+        out = f(z)
+        assert np.all(np.isfinite(out.data)), f
+        out.sum().backward()
+        assert np.all(np.isfinite(z.grad.data)), f
+    z.grad = None
+    loss = ag.cross_entropy(z.reshape(1, 3), np.array([2]))
+    loss.backward()
+    assert np.isfinite(loss.item()) and np.all(np.isfinite(z.grad.data))
+    assert loss.item() == pytest.approx(2e4 if big > 0 else 0.0)
+
+
+def test_sigmoid_and_softplus_values():
+    x = np.linspace(-30, 30, 13)
+    np.testing.assert_allclose(ag.sigmoid(Tensor(x)).data, 1 / (1 + np.exp(-x)), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ag.softplus(Tensor(x)).data, np.log1p(np.exp(x)), rtol=1e-12)
