@@ -1,0 +1,147 @@
+"""Against PyTorch, when it is installed (the `peers` extra); skipped cleanly otherwise."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+import nn
+from autograd import Tensor
+
+torch = pytest.importorskip("torch")
+torch.set_default_dtype(torch.float64)
+
+# (our function, torch function) on the same inputs
+UNARY = [
+    (lambda x: x.exp(), torch.exp), (lambda x: x.tanh(), torch.tanh), (lambda x: x.sigmoid(), torch.sigmoid),
+    (lambda x: x.softplus(), torch.nn.functional.softplus), (lambda x: x.relu(), torch.relu),
+    (lambda x: (x * x + 1).log(), lambda x: (x * x + 1).log()), (lambda x: x.abs(), torch.abs),
+    (lambda x: ag.softmax(x, axis=-1), lambda x: torch.softmax(x, -1)),
+    (lambda x: ag.log_softmax(x, axis=-1), lambda x: torch.log_softmax(x, -1)),
+]
+BINARY = [
+    (lambda a, b: a + b, lambda a, b: a + b), (lambda a, b: a * b, lambda a, b: a * b),
+    (lambda a, b: a - b, lambda a, b: a - b), (lambda a, b: a / (b * b + 1), lambda a, b: a / (b * b + 1)),
+    (lambda a, b: ag.maximum(a, b), torch.maximum),
+]
+
+
+@given(seed=st.integers(0, 10_000), depth=st.integers(2, 6))
+def test_random_expression_graphs(seed, depth):
+    """Random compositions of ops on broadcastable shapes: same values, same gradients."""
+    rng = np.random.default_rng(seed)
+    a0, b0 = rng.standard_normal((3, 4)), rng.standard_normal((4,))
+    ours = [Tensor(a0, requires_grad=True), Tensor(b0, requires_grad=True)]
+    theirs = [torch.tensor(a0, requires_grad=True), torch.tensor(b0, requires_grad=True)]
+    x, tx = ours[0], theirs[0]
+    for _ in range(depth):
+        if rng.random() < 0.5:
+            f, tf = UNARY[rng.integers(len(UNARY))]
+            x, tx = f(x), tf(tx)
+        else:
+            f, tf = BINARY[rng.integers(len(BINARY))]
+            k = rng.integers(2)
+            x, tx = f(x, ours[k]), tf(tx, theirs[k])
+    w = rng.standard_normal((3, 4))
+    (x * Tensor(w)).sum().backward()
+    (tx * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.data, tx.detach().numpy(), rtol=1e-10, atol=1e-12)
+    for o, t in zip(ours, theirs):
+        got = np.zeros_like(o.data) if o.grad is None else o.grad.data
+        want = np.zeros_like(o.data) if t.grad is None else t.grad.numpy()
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-11)
+
+
+def test_matmul_and_reductions():
+    rng = np.random.default_rng(0)
+    a0, b0 = rng.standard_normal((5, 2, 3)), rng.standard_normal((3, 4))
+    a, b = Tensor(a0, requires_grad=True), Tensor(b0, requires_grad=True)
+    ta, tb = torch.tensor(a0, requires_grad=True), torch.tensor(b0, requires_grad=True)
+    ((a @ b).max(axis=1).mean() + (a @ b).sum(axis=(0, 2)).tanh().sum()).backward()
+    ((ta @ tb).max(dim=1).values.mean() + (ta @ tb).sum(dim=(0, 2)).tanh().sum()).backward()
+    np.testing.assert_allclose(a.grad.data, ta.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(b.grad.data, tb.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("probs", [False, True])
+def test_cross_entropy_with_class_weights(weighted, reduction, probs):
+    rng = np.random.default_rng(4)
+    z0 = rng.standard_normal((6, 3)) * 3
+    t = rng.integers(0, 3, 6)
+    target = rng.dirichlet(np.ones(3), 6) if probs else t
+    w = rng.uniform(0.3, 3, 3) if weighted else None
+    z, tz = Tensor(z0, requires_grad=True), torch.tensor(z0, requires_grad=True)
+    ours = nn.CrossEntropyLoss(weight=w, reduction=reduction)(z, target)
+    theirs = torch.nn.CrossEntropyLoss(weight=None if w is None else torch.tensor(w),
+                                       reduction=reduction)(tz, torch.tensor(target))
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    ours.sum().backward() if reduction == "none" else ours.backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(z.grad.data, tz.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_mse_and_nll():
+    rng = np.random.default_rng(5)
+    p0, y0 = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    assert nn.MSELoss()(Tensor(p0), y0).item() == pytest.approx(
+        torch.nn.MSELoss()(torch.tensor(p0), torch.tensor(y0)).item(), rel=1e-12)
+    t = rng.integers(0, 3, 4)
+    w = np.array([1.0, 2.0, 0.5])
+    ours = nn.NLLLoss(weight=w)(Tensor(p0).log_softmax(axis=1), t).item()
+    theirs = torch.nn.NLLLoss(weight=torch.tensor(w))(torch.log_softmax(torch.tensor(p0), 1), torch.tensor(t))
+    assert ours == pytest.approx(theirs.item(), rel=1e-12)
+
+
+OPTIMIZERS = {
+    "sgd": (lambda p: nn.optim.SGD(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.1)),
+    "sgd_wd": (lambda p: nn.optim.SGD(p, lr=0.1, weight_decay=0.01),
+               lambda p: torch.optim.SGD(p, lr=0.1, weight_decay=0.01)),
+    "momentum": (lambda p: nn.optim.SGD(p, lr=0.05, momentum=0.9),
+                 lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
+    "nesterov": (lambda p: nn.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3),
+                 lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3)),
+    "adam": (lambda p: nn.optim.Adam(p, lr=0.01), lambda p: torch.optim.Adam(p, lr=0.01)),
+    "adam_wd": (lambda p: nn.optim.Adam(p, lr=0.01, weight_decay=0.1),
+                lambda p: torch.optim.Adam(p, lr=0.01, weight_decay=0.1)),
+    "amsgrad": (lambda p: nn.optim.Adam(p, lr=0.01, betas=(0.8, 0.99), amsgrad=True),
+                lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.8, 0.99), amsgrad=True)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_optimizers_match_torch_for_20_steps(name):
+    rng = np.random.default_rng(6)
+    X, y = rng.standard_normal((32, 4)), rng.integers(0, 3, 32)
+    nn.manual_seed(1)
+    model = nn.MLP([4, 8, 3], activation="tanh")
+    tmodel = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+    with torch.no_grad():  # torch keeps W as (out, in): copy ours transposed
+        for p, tp in zip(model.parameters(), tmodel.parameters()):
+            tp.copy_(torch.tensor(p.data.T if p.ndim == 2 else p.data))
+    make, tmake = OPTIMIZERS[name]
+    opt, topt = make(model.parameters()), tmake(tmodel.parameters())
+    tX, ty = torch.tensor(X), torch.tensor(y)
+    for _ in range(20):
+        opt.zero_grad()
+        nn.CrossEntropyLoss()(model(X), y).backward()
+        opt.step()
+        topt.zero_grad()
+        torch.nn.functional.cross_entropy(tmodel(tX), ty).backward()
+        topt.step()
+    for p, tp in zip(model.parameters(), tmodel.parameters()):
+        np.testing.assert_allclose(p.data, tp.detach().numpy().T if p.ndim == 2 else tp.detach().numpy(),
+                                   rtol=1e-9, atol=1e-12)
+
+
+def test_second_derivatives_match_torch():
+    x0 = np.array([0.3, -0.7, 1.1])
+    x, tx = Tensor(x0, requires_grad=True), torch.tensor(x0, requires_grad=True)
+    f = lambda x: (x.tanh() * x.sigmoid()).sum()  # noqa: E731
+    (g,) = ag.grad(f(x), x, create_graph=True)
+    (h,) = ag.grad(g.sum(), x)
+    (tg,) = torch.autograd.grad((tx.tanh() * tx.sigmoid()).sum(), tx, create_graph=True)
+    (th,) = torch.autograd.grad(tg.sum(), tx)
+    np.testing.assert_allclose(h.data, th.numpy(), rtol=1e-10)
