@@ -381,14 +381,14 @@ def _ce_forward(z: np.ndarray, *, target: np.ndarray, weight: np.ndarray | None,
     if target.dtype.kind in "iu":                        # class indices
         rows = np.arange(len(target))
         losses = -logp[rows, target]
-        wsum = np.float64(len(target))
+        wsum = float(len(target))  # a Python float keeps float32 losses float32
         if weight is not None:
             losses = losses * weight[target]
             wsum = weight[target].sum()
     else:                                                # one-hot or probability rows
         wy = target if weight is None else target * weight
         losses = -(wy * logp).sum(axis=-1)
-        wsum = np.float64(len(target))
+        wsum = float(len(target))  # a Python float keeps float32 losses float32
     if reduction == "none":
         return losses
     total = losses.sum()

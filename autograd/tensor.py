@@ -376,9 +376,9 @@ class Tensor:
         return _ops.reshape(self, shape=shape)
 
     def transpose(self, *axes: Any) -> Tensor:
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        return _ops.transpose(self, axes=axes or None)
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        return _ops.transpose(self, axes=tuple(axes) if axes else None)
 
     def swapaxes(self, a: int, b: int) -> Tensor:
         axes = list(range(self.ndim))

@@ -252,3 +252,22 @@ def test_sigmoid_and_softplus_values():
     x = np.linspace(-30, 30, 13)
     np.testing.assert_allclose(ag.sigmoid(Tensor(x)).data, 1 / (1 + np.exp(-x)), rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(ag.softplus(Tensor(x)).data, np.log1p(np.exp(x)), rtol=1e-12)
+
+
+def test_float32_stays_float32_through_a_training_step():
+    import nn
+
+    model = nn.MLP([4, 8, 3], activation="sigmoid", dtype=np.float32)
+    X = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    loss = nn.CrossEntropyLoss()(model(X), np.array([0, 1, 2, 0, 1]))
+    assert loss.dtype == np.float32
+    loss.backward()
+    nn.optim.SGD(model.parameters(), lr=0.1, momentum=0.9).step()
+    assert all(p.dtype == np.float32 and p.grad.dtype == np.float32 for p in model.parameters())
+
+
+def test_transpose_forms():
+    x = Tensor(np.arange(6.0).reshape(1, 2, 3), requires_grad=True)
+    assert x.transpose().shape == x.T.shape == x.transpose(None).shape == (3, 2, 1)
+    assert x.transpose(1, 0, 2).shape == x.transpose((1, 0, 2)).shape == (2, 1, 3)
+    assert x.swapaxes(0, 2).shape == (3, 2, 1)
