@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -387,7 +386,7 @@ def _edge_label(view: _View, j: int, slot: int, state: _State | None) -> str | N
     if mode == "none" or (gi is None and local is None):
         return None
     if gi is not None and np.size(gi) != 1:
-        return _html(_font(f"{arrow} {_shape(np.shape(gi))}", color=GRAD_COLOR, size=11))
+        return _html(_font(f"{arrow} [{_shape(np.shape(gi))}]", color=GRAD_COLOR, size=11))
     if mode == "local" or gi is None:
         return None if local is None else _html(_font(f"∂ = {_num(local)}", color=OP_STYLE[1], size=11))
     if mode == "both" and local is not None:
@@ -593,9 +592,9 @@ def _frames(root: Tensor, grad: Any, opts: _Options) -> list[Frame]:
     steps = _backward_steps(view, state.grads[len(view.nodes) - 1])
     n = len(steps)
     out_name = view.names[-1]
-    title = f"forward pass done: {out_name} = {_one_line(root.data, opts.limit)}; backward starts with ∂{out_name}/∂{out_name} = 1"
-    frames = [Frame(_render(view, state, caption=title, frames=True), "forward pass", "",
-                    f"seed ∂{out_name}/∂{out_name} = {_one_line(state.grads[len(view.nodes) - 1], opts.limit)}", [])]
+    seed = f"∂{out_name}/∂{out_name} = {_one_line(state.grads[len(view.nodes) - 1], opts.limit)}"
+    title = f"forward pass done: {out_name} = {_one_line(root.data, opts.limit)}; backward starts with {seed}"
+    frames = [Frame(_render(view, state, caption=title, frames=True), "forward pass", "", f"seed {seed}", [])]
     for k, step in enumerate(steps, 1):
         state.add(view, step)
         j = step.j

@@ -22,14 +22,18 @@ def main(argv: list[str] | None = None) -> None:
     print(f"a = x·m + b = {a.item()}   y = ReLU(a) = {y.item()}   L = (y − y*)² = {loss.item()}")
     print(f"eq. 8:  dL/dy = 2(y − y*) = {2 * (y.item() - y_star.item())}")
     print(f"eq. 10: dL/db = {b.grad.item()}   eq. 11: dL/dm = {m.grad.item()}   eq. 12: dL/dx = {x.grad.item()}")
-    try:
-        from autograd import viz
-    except ImportError:
-        return
+    from autograd import viz
+    from tasks.graphs import write_showcase
+
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    path = viz.draw_graph(loss).render(str(out / "relu_mse"), format="svg", cleanup=True)
-    print(f"graph written to {path}")
+    try:
+        paths = write_showcase(out, x.item(), m.item(), b.item(), y_star.item())
+    except viz.DotNotFound as e:
+        print(f"no pictures: {e}")
+        return
+    print(f"graphs: {paths['relu_mse']} (report 000), {paths['network']} (report 001, Figure 1)")
+    print(f"backward, step by step: {paths['step_00'].parent}/step_*.svg and {paths['html']} "
+          "(open it in a browser; ← → step)")
 
 
 if __name__ == "__main__":

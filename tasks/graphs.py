@@ -93,7 +93,8 @@ def write_showcase(out: Path, x: float = 2.0, m: float = 3.0, b: float = 1.0, y_
     pictures = {
         "relu_mse": viz.draw_graph(relu_mse, edge_labels="both",
                                    title="report 000: a = x·m + b,  y = ReLU(a),  L = (y − y*)²"),
-        "network": viz.draw_graph(network, rankdir="TB", title="report 001, Figure 1: the 2-12-5 softplus/softmax network"),
+        "network": viz.draw_graph(network, rankdir="TB",
+                                  title="report 001, Figure 1: the 2-12-5 softplus/softmax network"),
     }
     paths: dict[str, Path] = {}
     try:
