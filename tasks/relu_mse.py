@@ -1,0 +1,119 @@
+"""Report 000 §2: a = x·m + b → y = ReLU(a) → L = (y − y*)², every value and the gradients of eqs. 8–12.
+
+The engine's gradients (`autograd.grad`) are printed beside the report's closed
+forms, for both branches of ReLU (eq. 7: ∂ReLU/∂a = 1 for a > 0, 0 for a ≤ 0):
+
+    eq. 8   ∂L/∂y  = 2(y − y*)
+    eq. 9   ∂L/∂y* = 2(y* − y)
+    eq. 10  ∂L/∂b  = 2(y − y*)        if a > 0, else 0
+    eq. 11  ∂L/∂m  = 2(y − y*)·x      if a > 0, else 0
+    eq. 12  ∂L/∂x  = 2(y − y*)·m      if a > 0, else 0
+
+Three cases run: the given x, m, b, y* (default x=2, m=3, b=1, y*=4: a = 7,
+L = 9, ∂L/∂b = 6, ∂L/∂m = 12, ∂L/∂x = 18); the same with b shifted to
+b − 2a so that a changes sign (the other branch); and b = −x·m, so a = 0
+exactly, where eq. 7 says the derivative is 0.  When the graph renderer
+`autograd.viz` is present each case's graph, with values and gradients on its
+boxes and edges, is written as relu_mse_<case>.svg.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import autograd
+from autograd import Tensor
+from tasks.common import output_dir, save_metrics, task_parser
+
+TOLERANCE = 1e-10
+NAMES = ("y", "y*", "b", "m", "x")
+
+
+def build(x: float, m: float, b: float, target: float) -> dict[str, Tensor]:
+    """The graph of report 000 part 2 with the report's names on every tensor."""
+    t = {n: Tensor(v, requires_grad=True, name=n) for n, v in [("x", x), ("m", m), ("b", b), ("y*", target)]}
+    a = t["x"] * t["m"] + t["b"]
+    y = a.relu()
+    loss = (y - t["y*"]) ** 2
+    a.name, y.name, loss.name = "a", "y", "L"
+    return {**t, "a": a, "y": y, "L": loss}
+
+
+def closed_forms(x: float, m: float, b: float, target: float) -> dict[str, float]:
+    """Equations 8–12 of report 000."""
+    a = x * m + b
+    y = max(a, 0.0)
+    d = 2.0 * (y - target)
+    on = 1.0 if a > 0 else 0.0          # eq. 7: ReLU'(a) = 0 for a ≤ 0
+    return {"y": d, "y*": -d, "b": on * d, "m": on * d * x, "x": on * d * m}
+
+
+def run_case(key: str, label: str, x: float, m: float, b: float, target: float, out: Path) -> dict[str, object]:
+    """Forward, engine gradients, closed forms, and the graph picture for one (x, m, b, y*)."""
+    g = build(x, m, b, target)
+    a, y, loss = g["a"].item(), g["y"].item(), g["L"].item()
+    grads = autograd.grad(g["L"], [g[n] for n in NAMES], retain_graph=True)
+    engine = {n: v.item() + 0.0 for n, v in zip(NAMES, grads)}          # + 0.0 turns −0 into 0
+    closed = {n: v + 0.0 for n, v in closed_forms(x, m, b, target).items()}
+    diff = max(abs(engine[n] - closed[n]) for n in NAMES)
+    branch = "a > 0" if a > 0 else "a ≤ 0"
+    print(f"\n== {label}: x = {x:g}, m = {m:g}, b = {b:g}, y* = {target:g}  ({branch}) ==")
+    print(f"a = x·m + b = {a:g}    y = ReLU(a) = {y:g}    L = (y − y*)² = {loss:g}")
+    rows = [("eq. 8 ", "y", "2(y − y*)"), ("eq. 9 ", "y*", "2(y* − y)"), ("eq. 10", "b", "2(y − y*)·[a > 0]"),
+            ("eq. 11", "m", "2(y − y*)·x·[a > 0]"), ("eq. 12", "x", "2(y − y*)·m·[a > 0]")]
+    for eq, n, formula in rows:
+        print(f"{eq} ∂L/∂{n:<2} engine {engine[n]:>9g}   report {formula:<20} = {closed[n]:>9g}")
+    print(f"max |engine − report| = {diff:.1e}")
+    case: dict[str, object] = {"inputs": {"x": x, "m": m, "b": b, "y*": target}, "a": a, "y": y, "L": loss,
+                               "branch": branch, "engine_grads": engine, "closed_form_grads": closed,
+                               "max_diff": diff}
+    svg = draw(g["L"], out / f"relu_mse_{key}", f"report 000: {branch}, x={x:g}, m={m:g}, "
+               f"b={b:g}, y*={target:g}")
+    if svg:
+        case["graph_svg"] = svg
+    return case
+
+
+def draw(loss: Tensor, stem: Path, title: str) -> str | None:
+    """Render the graph with values and gradients as SVG; None without the renderer or Graphviz's `dot`."""
+    try:
+        from autograd import viz
+    except ImportError:
+        return None
+    loss.backward(retain_graph=True)
+    graph = viz.draw_graph(loss, edge_labels="both", title=title)
+    try:
+        path = graph.render(str(stem), format="svg", cleanup=True)
+    except viz.DotNotFound as exc:
+        graph.save(str(stem) + ".gv")
+        print(f"[graph] {exc}")
+        return None
+    print(f"graph written to {path}")
+    return str(path)
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    parser: argparse.ArgumentParser = task_parser("relu_mse", __doc__.splitlines()[0])
+    parser.add_argument("--x", type=float, default=2.0, help="input x")
+    parser.add_argument("--m", type=float, default=3.0, help="weight m")
+    parser.add_argument("--b", type=float, default=1.0, help="bias b")
+    parser.add_argument("--target", type=float, default=4.0, help="target y*")
+    args = parser.parse_args(argv)
+    out = output_dir(args)
+    a = args.x * args.m + args.b
+    settings = [("given", "given values", args.b),
+                ("other_branch", "other branch (b → b − 2a)", args.b - 2 * a),
+                ("boundary", "boundary (b = −x·m, a = 0)", -args.x * args.m)]
+    cases = {key: run_case(key, label, args.x, args.m, b, args.target, out) for key, label, b in settings}
+    worst = max(float(c["max_diff"]) for c in cases.values())
+    branches = sorted({str(c["branch"]) for c in cases.values()})
+    print(f"\nbranches run: {', '.join(branches)}; largest difference from eqs. 8–12: {worst:.1e}")
+    metrics = {"cases": cases, "max_diff": worst, "tolerance": TOLERANCE, "branches": branches,
+               "closed_forms_agree": bool(worst < TOLERANCE)}
+    print(f"metrics written to {save_metrics(out, metrics)}")
+    return metrics
+
+
+if __name__ == "__main__":
+    main()
