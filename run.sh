@@ -29,9 +29,11 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -c 'import sys; assert sys.version_info >= (3, 10), "Python >= 3.10 needed"'
   "$PY" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev,tasks]"
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check "torch==2.13.0" 2>/dev/null \
-  || echo "run.sh: torch==2.13.0 not installed; comparison tests will skip"
+pip_install() {  # quiet, minus this machine's warnings about absent local package mirrors
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2)
+}
+pip_install -e ".[dev,tasks]"
+pip_install "torch==2.13.0" 2>/dev/null || echo "run.sh: torch==2.13.0 not installed; comparison tests will skip"
 
 case "${1:-test}" in
   setup) ;;
