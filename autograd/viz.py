@@ -144,7 +144,10 @@ def _values(a: Any, limit: int) -> list[str]:
     lo, hi = a.min(), a.max()
     if lo == hi:
         return [f"all {_num(lo)}"]
-    return [f"mean {_num(a.mean())}", f"range [{_num(lo)}, {_num(hi)}]"]
+    mean = a.mean()
+    if abs(mean) < 1e-12 * max(abs(lo), abs(hi)):        # round-off, e.g. softmax gradients summing to 0
+        mean = 0.0
+    return [f"mean {_num(mean)}", f"range [{_num(lo)}, {_num(hi)}]"]
 
 
 def _short(x: float) -> str:
@@ -229,11 +232,17 @@ class _View:
             self.names.append(t.name or self._expression(i))
         self.op_labels = [self._op_label(j) if t._parents else "" for j, t in enumerate(nodes)]
         self.scopes = [self._scope(i) for i in range(len(nodes))]
-        self.data_lines = [_values(t.data, opts.limit) if opts.show_data else [] for t in nodes]
+        self._data_lines: dict[int, list[str]] = {}
         # how many gradient contributions each node will receive (one per edge into a recorded op)
         self.needed = [sum(1 for j in self.consumers[i] if nodes[j].requires_grad) if t.requires_grad else 0
                        for i, t in enumerate(nodes)]
         self.local = self._local_derivatives() if opts.edge_labels in ("local", "both") else {}
+
+    def data_lines(self, i: int) -> list[str]:
+        """The printed data of node i, made once (frames redraw the same values) and only if drawn."""
+        if i not in self._data_lines:
+            self._data_lines[i] = _values(self.nodes[i].data, self.opts.limit) if self.opts.show_data else []
+        return self._data_lines[i]
 
     def _expression(self, i: int) -> str:
         """A short name for an unnamed tensor: the expression that made it (x×m, relu(a)), else #i."""
@@ -365,9 +374,9 @@ def _value_label(view: _View, i: int, state: _State | None) -> str:
     if t.data.ndim:
         title += "  " + _font(_shape(t.shape), color="#6b7280", size=11)
     rows = [title]
-    if o.show_data and view.data_lines[i]:
-        rows.append("<BR/>".join(_font(("data " if k == 0 else "") + line) for k, line in
-                                 enumerate(view.data_lines[i])))
+    data = view.data_lines(i)
+    if data:
+        rows.append("<BR/>".join(_font(("data " if k == 0 else "") + line) for k, line in enumerate(data)))
     if o.show_grad and t.requires_grad and state is not None and i in state.grads:
         lines = _values(state.grads[i], o.limit)
         need, got = view.needed[i], state.parts.get(i, 0)
