@@ -593,6 +593,11 @@ class Frame:
     produced: list[str]
 
 
+def _wrt(name: str) -> str:
+    """A name as it reads after ∂: expressions in parentheses (∂L/∂(x×m))."""
+    return f"({name})" if any(c in name for c in "+−×÷@*( ") else name
+
+
 def _frames(root: Tensor, grad: Any, opts: _Options) -> list[Frame]:
     if not root.requires_grad:
         raise RuntimeError("the output does not require grad: there is no backward pass to show")
@@ -601,7 +606,7 @@ def _frames(root: Tensor, grad: Any, opts: _Options) -> list[Frame]:
     steps = _backward_steps(view, state.grads[len(view.nodes) - 1])
     n = len(steps)
     out_name = view.names[-1]
-    seed = f"∂{out_name}/∂{out_name} = {_one_line(state.grads[len(view.nodes) - 1], opts.limit)}"
+    seed = f"∂{out_name}/∂{_wrt(out_name)} = {_one_line(state.grads[len(view.nodes) - 1], opts.limit)}"
     title = f"forward pass done: {out_name} = {_one_line(root.data, opts.limit)}; backward starts with {seed}"
     frames = [Frame(_render(view, state, caption=title, frames=True), "forward pass", "", f"seed {seed}", [])]
     for k, step in enumerate(steps, 1):
@@ -610,8 +615,8 @@ def _frames(root: Tensor, grad: Any, opts: _Options) -> list[Frame]:
         node = view.nodes[j]
         args = ", ".join(view.names[p] for p in view.parents[j])
         ran = f"{view.names[j]} = {node._op.name}({args})"
-        upstream = f"ḡ = ∂{out_name}/∂{view.names[j]} = {_one_line(step.g, opts.limit)}"
-        produced = [f"∂{out_name}/∂{view.names[view.parents[j][s]]} += {_one_line(gi, opts.limit)}"
+        upstream = f"ḡ = ∂{out_name}/∂{_wrt(view.names[j])} = {_one_line(step.g, opts.limit)}"
+        produced = [f"∂{out_name}/∂{_wrt(view.names[view.parents[j][s]])} += {_one_line(gi, opts.limit)}"
                     for s, gi in step.produced.items()]
         title = f"step {k} of {n}: the VJP of {node._op.name} at {view.names[j]}"
         caption = f"{title}: {upstream}  →  " + ";  ".join(produced)
