@@ -180,5 +180,35 @@ def plot_decision_regions(predict: Any, points: np.ndarray, labels: np.ndarray, 
         ax.scatter(points[mask, 0], points[mask, 1], s=10, color=cmap(c), edgecolors="k", linewidths=0.2,
                    label=f"class {c}")
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
-    ax.legend(loc="upper right", fontsize=8, markerscale=1.5)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, markerscale=1.5)
     return fig
+
+
+def fit_classifier(model: Any, optimizer: Any, loss_fn: Any, train: tuple[np.ndarray, np.ndarray],
+                   val: tuple[np.ndarray, np.ndarray], epochs: int, batch_size: int, seed: int = 0,
+                   quiet: bool = False, desc: str = "train") -> dict[str, list[float]]:
+    """Mini-batch training of a classifier (model returns logits) on feature arrays.
+
+    After each epoch the loss and accuracy on the whole training and
+    validation sets are measured (without building a graph); returns them as
+    lists `train_loss`, `val_loss`, `train_acc`, `val_acc`, one entry per epoch.
+    """
+    import autograd
+    from nn import DataLoader
+
+    loader = DataLoader(*train, batch_size=batch_size, shuffle=True, seed=seed)
+    history: dict[str, list[float]] = {"train_loss": [], "val_loss": [], "train_acc": [], "val_acc": []}
+    for _ in progress(range(epochs), desc, total=epochs, quiet=quiet):
+        model.train()
+        for xb, yb in loader:
+            loss = loss_fn(model(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with autograd.no_grad():
+            for split, (x, y) in (("train", train), ("val", val)):
+                logits = model(x)
+                history[f"{split}_loss"].append(float(loss_fn(logits, y).item()))
+                history[f"{split}_acc"].append(float(np.mean(logits.data.argmax(axis=1) == y)))
+    return history
