@@ -128,30 +128,34 @@ _new = object.__new__
 def _record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
     """Run `spec.forward` on the inputs' data and return the output Tensor,
     wired into the graph when any input requires a gradient."""
-    like = None
-    for a in args:
-        if isinstance(a, Tensor):
-            like = a.data
+    parents = args
+    for a in args:  # fast path: all inputs are Tensors already, so `args` is the parents tuple
+        if not isinstance(a, Tensor):
+            parents = _with_constants(args)
             break
-    parents = tuple(a if isinstance(a, Tensor) else _constant(a, like) for a in args)
     data = spec.forward(*[p.data for p in parents], **params)
     out = _new(Tensor)
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = out.name = out._g = None
     out._op = spec
+    out._params = params
     if _mode.enabled:
         for p in parents:
             if p.requires_grad:
                 out.requires_grad = True
                 out._parents = parents
-                out._params = params
                 out._scope = _mode.scope
                 return out
     out.requires_grad = False
     out._parents = ()
-    out._params = params
     out._scope = None
     return out
+
+
+def _with_constants(args: Sequence[Any]) -> tuple[Tensor, ...]:
+    """`args` with every number or array wrapped as a constant Tensor (see `_constant`)."""
+    like = next(a.data for a in args if isinstance(a, Tensor))
+    return tuple(a if isinstance(a, Tensor) else _constant(a, like) for a in args)
 
 
 def _constant(value: Any, like: np.ndarray) -> Tensor:
@@ -298,7 +302,8 @@ class Tensor:
                 raise RuntimeError(f"backward() without a gradient needs a one-element output, but this "
                                    f"tensor has shape {self.shape}; pass grad= of that shape "
                                    f"(e.g. the tensor of ones), or reduce it with .sum() or .mean() first")
-            grad = np.ones_like(self.data)
+            one = self.data.dtype.type(1)  # the seed ∂self/∂self = 1, a numpy scalar for 0-d (see _scalar)
+            grad = one if self.data.ndim == 0 else np.full(self.data.shape, one)
         _backprop([self], [grad], retain_graph or create_graph, create_graph, None)
 
     # -- operators: each is one op of autograd/ops.py
@@ -453,19 +458,21 @@ def toposort(roots: Iterable[Tensor]) -> list[Tensor]:
     only nodes that require gradients are visited.
     """
     order: list[Tensor] = []
-    seen: set[int] = set()
+    seen: set[Tensor] = set()  # Tensors hash and compare by identity
     for root in roots:
-        if id(root) in seen or not root.requires_grad:
+        if root in seen or not root.requires_grad:
             continue
-        seen.add(id(root))
+        seen.add(root)
         stack = [(root, iter(root._parents))]
         while stack:
             node, parents = stack[-1]
             for p in parents:
-                if p.requires_grad and id(p) not in seen:
-                    seen.add(id(p))
-                    stack.append((p, iter(p._parents)))
-                    break
+                if p.requires_grad and p not in seen:
+                    seen.add(p)
+                    if p._parents:
+                        stack.append((p, iter(p._parents)))
+                        break
+                    order.append(p)  # a leaf: done at once, no stack entry
             else:
                 stack.pop()
                 order.append(node)
@@ -529,16 +536,18 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
                 raise RuntimeError(_FREED_MESSAGE)
             if create:
                 args, out = parents, node
-            else:
-                args, out = [p.data for p in parents], node.data
+            else:  # 0-d values travel as numpy scalars: their arithmetic is ~8× cheaper than 0-d arrays'
+                args, out = [_scalar(p.data) for p in parents], _scalar(node.data)
             params = node._params
+            vjps = spec.vjps
             step = [] if trace is not None else None
             for i, p in enumerate(parents):
                 if not p.requires_grad:
                     continue
-                gi = spec.vjp(i)(g, out, *args, **params)
-                if np.shape(gi) != p.data.shape:
-                    gi = _fit(gi, p.data.shape)
+                gi = (spec.vjp(i) if spec.variadic else vjps[i])(g, out, *args, **params)
+                shape = p.data.shape
+                if getattr(gi, "shape", None) != shape:
+                    gi = _fit(gi, shape)
                 if step is not None:
                     step.append((p, gi))
                 p._g = gi if p._g is None else p._g + gi
@@ -555,20 +564,21 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
     return found
 
 
+def _scalar(a: np.ndarray) -> Any:
+    """`a` itself, or the numpy scalar a 0-d array holds (same dtype, same methods)."""
+    return a[()] if a.ndim == 0 else a
+
+
 def _accumulate(leaf: Tensor, g: Any, create: bool) -> None:
     """`leaf.grad += g`, without ever writing into an array another node may share."""
-    if not create:
-        if type(g) is not np.ndarray:
-            g = np.asarray(g)
-        if g.dtype != leaf.data.dtype:
-            g = g.astype(leaf.data.dtype)
-        g = _leaf(g, False)
-    if leaf.grad is None:
-        leaf.grad = g
-    elif create:
-        leaf.grad = leaf.grad + g
-    else:
-        leaf.grad = _leaf(leaf.grad.data + g.data, False)
+    if create:
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        return
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
+    if g.dtype != leaf.data.dtype:
+        g = g.astype(leaf.data.dtype)
+    leaf.grad = _leaf(g if leaf.grad is None else leaf.grad.data + g, False)
 
 
 def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],

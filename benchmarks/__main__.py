@@ -1,0 +1,122 @@
+"""`python -m benchmarks [--quick] [--out PATH] [--cases W1 W3-64-float32 ...] [--engines ours numpy ...]`
+
+Runs every case on every engine, each in a fresh process with one BLAS thread,
+prints the table and writes it as JSON (default out/benchmarks/results.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import CASES
+
+ENGINES = ("ours", "numpy", "torch", "micrograd")
+THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import numpy
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "numpy": numpy.__version__,
+            "platform": platform.platform(), "blas_threads": 1,
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def run_case(case: str, engine: str, quick: bool) -> dict[str, Any]:
+    """One case on one engine in a child process (threads pinned to 1 before numpy loads)."""
+    cmd = [sys.executable, "-m", "benchmarks.harness", case, engine] + (["--quick"] if quick else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **THREADS})
+    if proc.returncode != 0:
+        return {"case": case, "engine": engine, "skipped": "failed: " + proc.stderr.strip().splitlines()[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def ratios(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """ours / numpy-by-hand and ours / PyTorch per case, on the min time (or peak memory / chain growth)."""
+    key = {"time": "min_s", "memory": "peak_bytes", "chain-memory": "ratio"}
+    by = {(r["case"], r["engine"]): r for r in results if "skipped" not in r}
+    out: dict[str, dict[str, float]] = {}
+    for case, (_, _, kind, _) in CASES.items():
+        mine = by.get((case, "ours"))
+        if mine is None:
+            continue
+        out[case] = {f"ours/{peer}": mine[key[kind]] / by[(case, peer)][key[kind]]
+                     for peer in ("numpy", "torch", "micrograd") if (case, peer) in by}
+    return out
+
+
+def _fmt_time(s: float) -> str:
+    return f"{s * 1e6:.1f} µs" if s < 1e-3 else f"{s * 1e3:.2f} ms"
+
+
+def _cell(r: dict[str, Any] | None) -> str:
+    if r is None:
+        return ""
+    if "skipped" in r:
+        return "–"
+    if r["kind"] == "time":
+        return f"{_fmt_time(r['min_s'])} ({_fmt_time(r['median_s'])})"
+    if r["kind"] == "memory":
+        return f"peak {r['peak_bytes'] / 2**20:.1f} MiB, growth {r['growth_bytes'] / 1024:+.0f} KiB/{r['steps']} steps"
+    return f"{r['bytes_per_op'][0]:.0f} → {r['bytes_per_op'][1]:.0f} B/op (×{r['ratio']:.1f} for ×10 ops)"
+
+
+def table(results: list[dict[str, Any]], engines: list[str]) -> str:
+    """A Markdown table: min (median) per engine, then the ratios."""
+    by = {(r["case"], r["engine"]): r for r in results}
+    rat = ratios(results)
+    head = ["case", "what"] + engines + ["ours/numpy", "ours/torch"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for case, (_, label, _, _) in CASES.items():
+        if not any((case, e) in by for e in engines):
+            continue
+        r = rat.get(case, {})
+        cells = [_cell(by.get((case, e))) for e in engines]
+        cells += [f"{r[k]:.2f}" if k in r else "" for k in ("ours/numpy", "ours/torch")]
+        lines.append("| " + " | ".join([case, label] + cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Benchmarks: our engine vs numpy by hand, PyTorch, micrograd")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: tiny repeats (times are meaningless)")
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "benchmarks" / "results.json")
+    parser.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES))
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    args = parser.parse_args(argv)
+    print("Each case runs in its own process with one BLAS thread (OMP/OPENBLAS/MKL_NUM_THREADS=1, "
+          "torch.set_num_threads(1)) and glibc malloc thresholds raised (autograd.utils.tune_malloc) "
+          "for every engine; times are min (median) per step after a warm-up.", flush=True)
+    results = []
+    for case in args.cases:
+        for engine in args.engines:
+            if engine in CASES[case][3]:
+                results.append(run_case(case, engine, args.quick))
+                print(f"  {case:12s} {engine:10s} {_cell(results[-1])}", flush=True)
+    text = table(results, args.engines)
+    print(text)
+    doc = {"machine": machine(), "quick": args.quick, "threads": THREADS, "results": results,
+           "ratios": ratios(results), "table": text}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(doc, indent=1, ensure_ascii=False))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

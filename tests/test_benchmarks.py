@@ -1,0 +1,27 @@
+"""The benchmark runs end to end and writes its JSON (a smoke run: times are never checked)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    cmd = [sys.executable, "-m", "benchmarks", "--quick", "--out", str(out),
+           "--cases", "W1", "W4-memory", "W5", "--engines", "ours", "numpy"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text())
+    assert {"machine", "quick", "threads", "results", "ratios", "table"} <= set(doc)
+    assert doc["quick"] is True and doc["threads"]["OPENBLAS_NUM_THREADS"] == "1"
+    by = {(r["case"], r["engine"]): r for r in doc["results"]}
+    assert set(by) == {(c, e) for c in ("W1", "W4-memory", "W5") for e in ("ours", "numpy")}
+    assert not any("skipped" in r for r in doc["results"]), doc["results"]
+    assert {"median_s", "min_s", "repeats", "number"} <= set(by["W1", "ours"])
+    assert {"held_bytes", "peak_bytes", "growth_bytes", "steps"} <= set(by["W5", "ours"])
+    assert {"ops", "peak_bytes", "bytes_per_op", "ratio"} <= set(by["W4-memory", "ours"])
+    assert set(doc["ratios"]["W1"]) == {"ours/numpy"}
+    assert "| W1 |" in doc["table"]
