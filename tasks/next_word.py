@@ -189,12 +189,15 @@ def plot_curves(history: dict[str, list[float]], out: Path, title: str) -> None:
     ax1.set(xlabel="epoch", ylabel="cross-entropy", title="Loss")
     ax2.plot(epochs, history["train_acc"], "o-", label="train")
     ax2.plot(epochs, history["val_acc"], "s-", label="validation")
-    ax2.axhline(REPORT_TEST_ACCURACY, color="gray", ls="--", label="report 003 (17.3 %)")
+    ax2.axhline(REPORT_TEST_ACCURACY, color="gray", ls="--", label="report 003, test (17.3 %)")
     ax2.set(xlabel="epoch", ylabel="accuracy", title="Accuracy")
     for ax in (ax1, ax2):
         ax.legend()
         ax.grid(alpha=0.3)
+    ax1.xaxis.get_major_locator().set_params(integer=True)
+    ax2.xaxis.get_major_locator().set_params(integer=True)
     fig.suptitle(title)
+    fig.tight_layout()
     save_figure(fig, out, "curves")
 
 
