@@ -7,6 +7,7 @@ Each notebook is executed with nbclient in a fresh python3 kernel, from the
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import nbformat
@@ -16,6 +17,8 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 EXPECTED = ["01_softmax_cross_entropy", "02_scalar_graph_relu_mse", "03_two_layer_network",
             "04_mlp_training_and_learning_rates", "05_embeddings_next_word", "06_optimizers"]
+# many small matrix products: BLAS threads fighting over 2 busy cores make them up to 20x slower
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def _build_module():
@@ -52,6 +55,7 @@ def test_notebook_runs(path: Path) -> None:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client.execute(env={**os.environ, **ONE_THREAD})
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}"
