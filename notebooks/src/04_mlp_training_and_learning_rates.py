@@ -232,7 +232,8 @@ for lr, runs in sweep.items():
 
 # %%
 few = slice(0, 60)
-h = train(lr=2.0, batch_size=60, epochs=400, hidden=64, X=X_train[few], y=y_train[few], X_v=X_val[:300], y_v=y_val[:300])
+h = train(lr=2.0, batch_size=60, epochs=400, hidden=64, X=X_train[few], y=y_train[few],
+          X_v=X_val[:300], y_v=y_val[:300])
 best = int(np.argmin(h["val"]))
 
 plt.figure(figsize=(6.5, 3.8))
