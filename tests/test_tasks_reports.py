@@ -87,7 +87,7 @@ def check_mnist_metrics(m: dict, out: Path) -> None:
 
 @needs_mnist
 def test_mlp_mnist_quick_real_data(tmp_path: Path) -> None:
-    mlp_mnist.main(["--quick", "--skip-q4", "--out", str(tmp_path), "--data-dir", str(DATA)])
+    mlp_mnist.main(["--quick", "--part", "mnist", "--out", str(tmp_path), "--data-dir", str(DATA)])
     m = read_metrics(tmp_path)
     assert m["data_source"] == "MNIST" and m["sizes"] == [784, 300, 10]
     check_mnist_metrics(m, tmp_path)
