@@ -133,7 +133,12 @@ def _record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
         if not isinstance(a, Tensor):
             parents = _with_constants(args)
             break
-    data = spec.forward(*[p.data for p in parents], **params)
+    if len(parents) == 2:  # binary and unary ops (nearly all) skip building a list of the inputs' data
+        data = spec.forward(parents[0].data, parents[1].data, **params)
+    elif len(parents) == 1:
+        data = spec.forward(parents[0].data, **params)
+    else:
+        data = spec.forward(*[p.data for p in parents], **params)
     out = _new(Tensor)
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = out.name = out._g = None
@@ -536,8 +541,10 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
                 raise RuntimeError(_FREED_MESSAGE)
             if create:
                 args, out = parents, node
-            else:  # 0-d values travel as numpy scalars: their arithmetic is ~8× cheaper than 0-d arrays'
-                args, out = [_scalar(p.data) for p in parents], _scalar(node.data)
+            else:
+                args, out = [p.data for p in parents], node.data
+                if out.ndim == 0:  # 0-d values travel as numpy scalars: ~8× cheaper arithmetic than 0-d arrays
+                    args, out = [_scalar(a) for a in args], out[()]
             params = node._params
             vjps = spec.vjps
             step = [] if trace is not None else None

@@ -32,13 +32,13 @@ def make_w1() -> Callable[[], tuple]:
 
 def _activate(z: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
     """(h, h') for the hidden activation, each computed once (h' reuses the forward's work)."""
-    if name == "sigmoid":                                # σ(z) = ½(1 + tanh(z/2)), σ' = σ(1 − σ)
-        h = np.tanh(z * 0.5)
-        h += 1
-        h *= 0.5
+    e = np.exp(-np.abs(z))                               # e = e^−|z| ≤ 1: nothing overflows
+    if name == "sigmoid":                                # σ(z) = (1 or e)/(1 + e), σ' = σ(1 − σ)
+        h = np.where(z >= 0, 1, e)
+        e += 1
+        h /= e
         return h, h * (1 - h)
-    e = np.exp(-np.abs(z))                               # softplus = max(z, 0) + log(1 + e^−|z|)
-    h = np.maximum(z, 0)
+    h = np.maximum(z, 0)                                 # softplus = max(z, 0) + log(1 + e^−|z|)
     h += np.log1p(e)
     slope = np.where(z >= 0, 1, e)                       # softplus' = σ(z) = (1 or e^−|z|)/(1 + e^−|z|)
     slope /= 1 + e
