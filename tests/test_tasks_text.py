@@ -111,11 +111,11 @@ def check_classify(m: dict, names: list[str]) -> None:
 def test_text_classify_quick_real_data(tmp_path: Path) -> None:
     names = ["4dim", "odiya"]  # one GloVe set, one bag-of-words set (the other two take the same paths)
     m = text_classify.main(["--quick", "--out", str(tmp_path), "--data-dir", str(DATA), "--datasets", *names,
-                            "--activations", "relu", "--l2", "on"])
+                            "--activations", "relu", "--l2", "off"])
     check_classify(m, names)
     assert m["datasets"]["4dim"]["features"].startswith("mean GloVe")
     assert m["datasets"]["odiya"]["features"].startswith("bag-of-words")
-    assert set(m["datasets"]["4dim"]["runs"]) == {"h50-relu-l2on"}
+    assert set(m["datasets"]["4dim"]["runs"]) == {"h50-relu-l2off"}
     assert all((tmp_path / f"loss_{n}.png").exists() for n in names)
 
 
