@@ -217,8 +217,8 @@ def experiment_2(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     mean, std = per_epoch.mean(axis=0), per_epoch.std(axis=0)
     print(f"exp 2 ({args.runs} runs, lr {lr:g} at batch {bs}): training loss per epoch mean {_fmt(mean)}, "
           f"std {_fmt(std, 4)} [{timer.seconds:.0f} s]")
-    fig = _figure(1, 1, (6.4, 4.2))
-    ax = fig.axes[0]
+    fig = _figure(1, 2, (12, 4.2))
+    ax, ax_std = fig.axes
     seen = np.arange(1, chunks.shape[1] + 1) * CHUNK / len(data["x_train"])
     m, s = chunks.mean(axis=0), chunks.std(axis=0)
     ax.plot(seen, m, label=f"mean of {args.runs} runs (per {CHUNK} observations)")
@@ -226,8 +226,12 @@ def experiment_2(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     ax.errorbar(np.arange(1, args.epochs + 1), mean, yerr=std, fmt="ko", capsize=4, label="epoch mean ± std")
     ax.set(xlabel="epoch", ylabel="training cross-entropy",
            title=f"Exp. 2: {args.runs} SGD runs, lr {lr:g}, batch size {bs}")
-    ax.grid(alpha=0.3)
-    ax.legend()
+    ax_std.semilogy(seen, s, label=f"per {CHUNK} observations")
+    ax_std.semilogy(np.arange(1, args.epochs + 1), std, "ko", label="per epoch")
+    ax_std.set(xlabel="epoch", ylabel="std of the training loss across runs", title="Exp. 2: the spread shrinks")
+    for a in (ax, ax_std):
+        a.grid(alpha=0.3)
+        a.legend()
     save_figure(fig, out, "exp2_runs")
     return {"lr": lr, "batch_size": bs, "train_loss_mean": mean, "train_loss_std": std,
             "chunk_loss_mean": m, "chunk_loss_std": s, "seconds": timer.seconds}
@@ -305,7 +309,7 @@ def _fmt(values: Any, digits: int = 3) -> str:
 def _figure(rows: int, cols: int, size: tuple[float, float]) -> Any:
     import matplotlib.pyplot as plt
 
-    fig, _ = plt.subplots(rows, cols, figsize=size)
+    fig, _ = plt.subplots(rows, cols, figsize=size, layout="constrained")
     return fig
 
 
