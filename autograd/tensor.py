@@ -159,8 +159,12 @@ def _record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
 
 def _with_constants(args: Sequence[Any]) -> tuple[Tensor, ...]:
     """`args` with every number or array wrapped as a constant Tensor (see `_constant`)."""
-    like = next(a.data for a in args if isinstance(a, Tensor))
-    return tuple(a if isinstance(a, Tensor) else _constant(a, like) for a in args)
+    like = None
+    for a in args:
+        if isinstance(a, Tensor):
+            like = a.data
+            break
+    return tuple([a if isinstance(a, Tensor) else _constant(a, like) for a in args])
 
 
 def _constant(value: Any, like: np.ndarray) -> Tensor:
@@ -515,7 +519,7 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
             raise RuntimeError(f"the output (shape {root.shape}) does not require grad: no input "
                                "with requires_grad=True reached it, or it was computed under no_grad()")
         seed = _data(seed) if not create else (seed if isinstance(seed, Tensor) else Tensor(seed))
-        if np.shape(seed) != root.shape:
+        if getattr(seed, "shape", None) != root.shape and np.shape(seed) != root.shape:
             raise ValueError(f"grad has shape {np.shape(seed)} but the output has shape {root.shape}")
         root._g = seed if root._g is None else root._g + seed
 
