@@ -190,16 +190,8 @@ def experiment_1(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     print(f"exp 1 (lr 0.01, batch {args.batch_size}): train loss {_fmt(hist['train_loss'])}, "
           f"validation loss {_fmt(hist['val_loss'])}, validation accuracy {100 * hist['val_accuracy'][-1]:.2f} % "
           f"(report 91.2 %) [{timer.seconds:.0f} s]")
-    fig = _figure(1, 1, (6.4, 4.2))
-    ax = fig.axes[0]
-    epochs = np.arange(1, args.epochs + 1)
-    ax.plot(epochs, hist["train_loss"], "o-", label="training (mean over the epoch)")
-    ax.plot(epochs, hist["val_loss"], "s-", label="validation (after the epoch)")
-    ax.set(xlabel="epoch", ylabel="cross-entropy", xticks=epochs,
-           title=f"Exp. 1: {data['source']}, lr 0.01, batch size {args.batch_size}")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    save_figure(fig, out, "exp1_train_val")
+    save_figure(_epoch_losses(hist, "val", f"Exp. 1: {data['source']}, lr 0.01, batch size {args.batch_size}"),
+                out, "exp1_train_val")
     return {**hist, "lr": 0.01, "batch_size": args.batch_size, "seconds": timer.seconds}
 
 
@@ -282,16 +274,8 @@ def experiment_4(data: dict[str, Any], sizes: list[int], lr: float, args: argpar
     test_loss, test_acc, pred = evaluate(model, data["x_test"], data["y_test"])
     print(f"exp 4 (all {len(data['x_all'])} training images, lr {lr:g}, batch {args.batch_size}): test accuracy "
           f"{100 * test_acc:.2f} % (report 91.55 %), test loss {test_loss:.4f} [{timer.seconds:.0f} s]")
-    fig = _figure(1, 1, (6.4, 4.2))
-    ax = fig.axes[0]
-    epochs = np.arange(1, args.epochs + 1)
-    ax.plot(epochs, hist["train_loss"], "o-", label="training (mean over the epoch)")
-    ax.plot(epochs, hist["test_loss"], "s-", label="test (after the epoch)")
-    ax.set(xlabel="epoch", ylabel="cross-entropy", xticks=epochs,
-           title=f"Exp. 4: final model, lr {lr:g}, batch size {args.batch_size}")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    save_figure(fig, out, "exp4_final")
+    save_figure(_epoch_losses(hist, "test", f"Exp. 4: final model, lr {lr:g}, batch size {args.batch_size}"),
+                out, "exp4_final")
     counts = confusion_matrix(data["y_test"], pred, sizes[-1])
     save_figure(plot_confusion(counts, f"Exp. 4: test confusion matrix ({100 * test_acc:.2f} %)"), out,
                 "exp4_confusion")
@@ -304,6 +288,20 @@ def experiment_4(data: dict[str, Any], sizes: list[int], lr: float, args: argpar
 
 def _fmt(values: Any, digits: int = 3) -> str:
     return "[" + ", ".join(f"{v:.{digits}f}" for v in values) + "]"
+
+
+def _epoch_losses(hist: dict[str, Any], held_out: str, title: str) -> Any:
+    """Training loss (mean over each epoch) and the held-out set's loss after each epoch."""
+    fig = _figure(1, 1, (6.4, 4.2))
+    ax = fig.axes[0]
+    epochs = np.arange(1, len(hist["train_loss"]) + 1)
+    names = {"val": "validation", "test": "test"}
+    ax.plot(epochs, hist["train_loss"], "o-", label="training (mean over the epoch)")
+    ax.plot(epochs, hist[f"{held_out}_loss"], "s-", label=f"{names[held_out]} (after the epoch)")
+    ax.set(xlabel="epoch", ylabel="cross-entropy", xticks=epochs, title=title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
 
 
 def _figure(rows: int, cols: int, size: tuple[float, float]) -> Any:
