@@ -48,15 +48,16 @@ def run_case(case: str, engine: str, quick: bool) -> dict[str, Any]:
 
 
 def ratios(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """ours / numpy-by-hand and ours / PyTorch per case, on the min time (or peak memory / chain growth)."""
-    key = {"time": "min_s", "memory": "peak_bytes", "chain-memory": "ratio"}
+    """ours / numpy-by-hand, ours / PyTorch, ours / micrograd per case: min time, peak memory, or bytes per op."""
+    value = {"time": lambda r: r["min_s"], "memory": lambda r: r["peak_bytes"],
+             "chain-memory": lambda r: r["bytes_per_op"][-1]}
     by = {(r["case"], r["engine"]): r for r in results if "skipped" not in r}
     out: dict[str, dict[str, float]] = {}
     for case, (_, _, kind, _) in CASES.items():
         mine = by.get((case, "ours"))
         if mine is None:
             continue
-        out[case] = {f"ours/{peer}": mine[key[kind]] / by[(case, peer)][key[kind]]
+        out[case] = {f"ours/{peer}": value[kind](mine) / value[kind](by[(case, peer)])
                      for peer in ("numpy", "torch", "micrograd") if (case, peer) in by}
     return out
 
@@ -73,7 +74,8 @@ def _cell(r: dict[str, Any] | None) -> str:
     if r["kind"] == "time":
         return f"{_fmt_time(r['min_s'])} ({_fmt_time(r['median_s'])})"
     if r["kind"] == "memory":
-        return f"peak {r['peak_bytes'] / 2**20:.1f} MiB, growth {r['growth_bytes'] / 1024:+.0f} KiB/{r['steps']} steps"
+        return (f"peak {r['peak_bytes'] / 2**20:.1f} MiB (held {r['held_bytes'] / 2**20:.1f}), "
+                f"growth {r['growth_bytes'] / 1024:+.0f} KiB in {r['steps']} steps")
     return f"{r['bytes_per_op'][0]:.0f} → {r['bytes_per_op'][1]:.0f} B/op (×{r['ratio']:.1f} for ×10 ops)"
 
 
@@ -81,14 +83,15 @@ def table(results: list[dict[str, Any]], engines: list[str]) -> str:
     """A Markdown table: min (median) per engine, then the ratios."""
     by = {(r["case"], r["engine"]): r for r in results}
     rat = ratios(results)
-    head = ["case", "what"] + engines + ["ours/numpy", "ours/torch"]
+    peers = [f"ours/{e}" for e in engines if e != "ours"]
+    head = ["case", "what"] + engines + peers
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for case, (_, label, _, _) in CASES.items():
         if not any((case, e) in by for e in engines):
             continue
         r = rat.get(case, {})
         cells = [_cell(by.get((case, e))) for e in engines]
-        cells += [f"{r[k]:.2f}" if k in r else "" for k in ("ours/numpy", "ours/torch")]
+        cells += [f"{r[k]:.2f}" if k in r else "" for k in peers]
         lines.append("| " + " | ".join([case, label] + cells) + " |")
     return "\n".join(lines)
 
@@ -102,7 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print("Each case runs in its own process with one BLAS thread (OMP/OPENBLAS/MKL_NUM_THREADS=1, "
           "torch.set_num_threads(1)) and glibc malloc thresholds raised (autograd.utils.tune_malloc) "
-          "for every engine; times are min (median) per step after a warm-up.", flush=True)
+          "for every engine; times are CPU time per step, min (median) of repeats after a warm-up.", flush=True)
     results = []
     for case in args.cases:
         for engine in args.engines:
