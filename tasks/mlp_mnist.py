@@ -40,7 +40,6 @@ and says so.  `--quick` runs 2 epochs (on 600 training and 500 test images of MN
 from __future__ import annotations
 
 import argparse
-import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,7 @@ from tasks.common import (
     Timer,
     confusion_matrix,
     find_dataset,
+    one_blas_thread,
     output_dir,
     plot_confusion,
     progress,
@@ -325,16 +325,6 @@ def mnist_experiments(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     final_lr = args.final_lr if args.final_lr is not None else metrics["exp3"]["best_lr"]
     metrics["exp4"] = experiment_4(data, sizes, final_lr, args, out)
     return metrics
-
-
-def one_blas_thread() -> Any:
-    """A context limiting BLAS to one thread: these small matrix products gain nothing from threads,
-    and on a shared two-core machine spinning BLAS threads made steps up to 20× slower (measured)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
