@@ -311,7 +311,7 @@ class Tensor:
                 raise RuntimeError(f"backward() without a gradient needs a one-element output, but this "
                                    f"tensor has shape {self.shape}; pass grad= of that shape "
                                    f"(e.g. the tensor of ones), or reduce it with .sum() or .mean() first")
-            one = self.data.dtype.type(1)  # the seed ∂self/∂self = 1, a numpy scalar for 0-d (see _scalar)
+            one = self.data.dtype.type(1)  # the seed ∂self/∂self = 1, a numpy scalar for 0-d (see _backprop)
             grad = one if self.data.ndim == 0 else np.full(self.data.shape, one)
         _backprop([self], [grad], retain_graph or create_graph, create_graph, None)
 
@@ -546,9 +546,11 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
             if create:
                 args, out = parents, node
             else:
-                args, out = [p.data for p in parents], node.data
-                if out.ndim == 0:  # 0-d values travel as numpy scalars: ~8× cheaper arithmetic than 0-d arrays
-                    args, out = [_scalar(a) for a in args], out[()]
+                out = node.data
+                if out.ndim:
+                    args = [p.data for p in parents]
+                else:  # 0-d values travel as numpy scalars: ~8× cheaper arithmetic than 0-d arrays
+                    args, out = [p.data[()] for p in parents], out[()]  # (a[()] of an n-d array is a view)
             params = node._params
             vjps = spec.vjps
             step = [] if trace is not None else None
@@ -573,11 +575,6 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
     finally:
         _mode.enabled = prev
     return found
-
-
-def _scalar(a: np.ndarray) -> Any:
-    """`a` itself, or the numpy scalar a 0-d array holds (same dtype, same methods)."""
-    return a[()] if a.ndim == 0 else a
 
 
 def _accumulate(leaf: Tensor, g: Any, create: bool) -> None:

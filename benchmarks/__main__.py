@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.metadata
 import json
 import os
 import platform
@@ -31,16 +32,21 @@ def machine() -> dict[str, Any]:
                    if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    import numpy
-
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "numpy": numpy.__version__,
+    versions = {}
+    for name in ("numpy", "torch", "micrograd"):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), **versions,
             "platform": platform.platform(), "blas_threads": 1,
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
 
-def run_case(case: str, engine: str, quick: bool) -> dict[str, Any]:
+def run_case(case: str, engine: str, quick: bool, default_malloc: bool = False) -> dict[str, Any]:
     """One case on one engine in a child process (threads pinned to 1 before numpy loads)."""
-    cmd = [sys.executable, "-m", "benchmarks.harness", case, engine] + (["--quick"] if quick else [])
+    cmd = [sys.executable, "-m", "benchmarks.harness", case, engine]
+    cmd += (["--quick"] if quick else []) + (["--default-malloc"] if default_malloc else [])
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **THREADS})
     if proc.returncode != 0:
         return {"case": case, "engine": engine, "skipped": "failed: " + proc.stderr.strip().splitlines()[-1]}
@@ -102,19 +108,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "benchmarks" / "results.json")
     parser.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES))
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    parser.add_argument("--default-malloc", action="store_true",
+                        help="do not call autograd.utils.tune_malloc() in the runs (glibc's default thresholds)")
     args = parser.parse_args(argv)
+    malloc = "glibc's default malloc settings" if args.default_malloc else \
+        "glibc malloc thresholds raised (autograd.utils.tune_malloc)"
     print("Each case runs in its own process with one BLAS thread (OMP/OPENBLAS/MKL_NUM_THREADS=1, "
-          "torch.set_num_threads(1)) and glibc malloc thresholds raised (autograd.utils.tune_malloc) "
-          "for every engine; times are CPU time per step, min (median) of repeats after a warm-up.", flush=True)
+          f"torch.set_num_threads(1)) and {malloc} for every engine; times are CPU time per step, "
+          "min (median) of repeats after a warm-up.", flush=True)
     results = []
     for case in args.cases:
         for engine in args.engines:
             if engine in CASES[case][3]:
-                results.append(run_case(case, engine, args.quick))
+                results.append(run_case(case, engine, args.quick, args.default_malloc))
                 print(f"  {case:12s} {engine:10s} {_cell(results[-1])}", flush=True)
     text = table(results, args.engines)
     print(text)
-    doc = {"machine": machine(), "quick": args.quick, "threads": THREADS, "results": results,
+    doc = {"machine": machine(), "quick": args.quick, "tune_malloc": not args.default_malloc, "threads": THREADS,
+           "results": results,
            "ratios": ratios(results), "table": text}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(doc, indent=1, ensure_ascii=False))

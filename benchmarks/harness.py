@@ -112,11 +112,15 @@ def chain_memory(make: Callable[..., Callable[[], Any]], quick: bool) -> dict[st
             "ratio": peaks[1] / peaks[0]}
 
 
-def run(case: str, engine: str, quick: bool) -> dict[str, Any]:
-    """Build and measure one case on one engine; `skipped` says why when the engine is missing."""
+def run(case: str, engine: str, quick: bool, malloc: bool = True) -> dict[str, Any]:
+    """Build and measure one case on one engine; `skipped` says why when the engine is missing.
+
+    `malloc`: raise glibc's malloc thresholds first (`autograd.utils.tune_malloc`), as every engine does here.
+    """
     workload, label, kind, builders = CASES[case]
     result: dict[str, Any] = {"case": case, "workload": workload, "label": label, "kind": kind, "engine": engine}
-    tune_malloc()  # the same allocator settings for every engine (see autograd/utils.py)
+    if malloc:
+        result["tune_malloc"] = tune_malloc()
     if kind == "memory":
         tracemalloc.start()
     try:
@@ -137,8 +141,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("case", choices=sorted(CASES))
     parser.add_argument("engine")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--default-malloc", action="store_true", help="leave glibc's malloc settings alone")
     args = parser.parse_args(argv)
-    json.dump(run(args.case, args.engine, args.quick), sys.stdout)
+    json.dump(run(args.case, args.engine, args.quick, not args.default_malloc), sys.stdout)
     print()
 
 
