@@ -220,7 +220,8 @@ def experiment_2(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
            title=f"Exp. 2: {args.runs} SGD runs, lr {lr:g}, batch size {bs}")
     ax_std.semilogy(seen, s, label=f"per {CHUNK} observations")
     ax_std.semilogy(np.arange(1, args.epochs + 1), std, "ko", label="per epoch")
-    ax_std.set(xlabel="epoch", ylabel="std of the training loss across runs", title="Exp. 2: the spread shrinks")
+    ax_std.set(xlabel="epoch", ylabel="std of the training loss across runs",
+               title="Exp. 2: spread of the training loss across runs")
     for a in (ax, ax_std):
         a.grid(alpha=0.3)
         a.legend()
