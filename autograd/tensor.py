@@ -519,7 +519,7 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
             raise RuntimeError(f"the output (shape {root.shape}) does not require grad: no input "
                                "with requires_grad=True reached it, or it was computed under no_grad()")
         seed = _data(seed) if not create else (seed if isinstance(seed, Tensor) else Tensor(seed))
-        if getattr(seed, "shape", None) != root.shape and np.shape(seed) != root.shape:
+        if getattr(seed, "shape", None) != root.shape and np.shape(seed) != root.shape:  # (np.shape: lists)
             raise ValueError(f"grad has shape {np.shape(seed)} but the output has shape {root.shape}")
         root._g = seed if root._g is None else root._g + seed
 
@@ -557,7 +557,7 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
             for i, p in enumerate(parents):
                 if not p.requires_grad:
                     continue
-                gi = (spec.vjp(i) if spec.variadic else vjps[i])(g, out, *args, **params)
+                gi = (spec.vjp(i) if spec.variadic else vjps[i])(g, out, *args, **params)  # ḡ_i = VJP_i(ḡ)
                 shape = p.data.shape
                 if getattr(gi, "shape", None) != shape:
                     gi = _fit(gi, shape)
