@@ -91,14 +91,15 @@ def use_agg() -> None:
 
 
 def progress(iterable: Iterable[T], desc: str, total: int | None = None, quiet: bool = False) -> Iterator[T]:
-    """A tqdm progress bar (plain iteration when tqdm is missing or `quiet`)."""
+    """A tqdm progress bar on a terminal (plain iteration in logs, when tqdm is missing, or `quiet`)."""
     if quiet:
         return iter(iterable)
     try:
         from tqdm import tqdm
     except ImportError:
         return iter(iterable)
-    return iter(tqdm(iterable, desc=desc, total=total, leave=False, dynamic_ncols=True))
+    # disable=None: no bar when stderr is not a terminal, so redirected logs stay readable
+    return iter(tqdm(iterable, desc=desc, total=total, leave=False, dynamic_ncols=True, disable=None))
 
 
 class Timer:
