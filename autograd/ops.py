@@ -164,14 +164,16 @@ relu = primitive("relu", _relu,
                  lambda g, y, x: g * (_raw(x) > 0))      # report 000 eq. 7: 1 if x > 0 else 0
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """σ(x) = 1/(1+e⁻ˣ) from e = e^−|x| ≤ 1, so nothing overflows at ±1e4:
-    σ = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0.  (np.exp is ~2.5× faster than np.tanh in float64.)"""
-    e = np.exp(-np.abs(x))
+def _sigmoid_from(x: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """σ(x) from e = e^−|x| ≤ 1, so nothing overflows at ±1e4: 1/(1+e) for x ≥ 0, e/(1+e) for x < 0."""
     y = np.where(x >= 0, 1, e)
-    e += 1
-    y /= e
+    y /= 1 + e
     return y
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """σ(x) = 1/(1+e⁻ˣ).  (np.exp is ~2.5× faster than np.tanh in float64.)"""
+    return _sigmoid_from(x, np.exp(-np.abs(x)))
 
 
 sigmoid = primitive("sigmoid", _sigmoid,
@@ -181,13 +183,24 @@ tanh = primitive("tanh", np.tanh,
                  lambda g, y, x: g * (1 - y * y))        # tanh' = 1 − tanh²
 
 
-def _softplus(x: np.ndarray) -> np.ndarray:
-    """softplus(x) = ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), finite for any x."""
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+def _softplus(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """softplus(x) = ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), finite for any x.
+
+    Also returns e = e^−|x|, which the VJP reuses (saves=True).
+    """
+    e = np.exp(-np.abs(x))
+    y = np.maximum(x, 0)
+    y += np.log1p(e)
+    return y, e
 
 
-softplus = primitive("softplus", _softplus,            # softplus' = σ(x) = eˣ/(1+eˣ) = e^{x − softplus(x)}:
-                     lambda g, y, x: g * exp(x - y))     # one exp, reusing the forward's y
+def _softplus_vjp(g: Any, y: Any, x: Any, saved: np.ndarray) -> Any:
+    """softplus' = σ(x) (report 001), from the forward's e^−|x|: no exp in the backward pass.
+    Differentiating again (x a Tensor), σ(x) is recorded as an op instead."""
+    return g * (sigmoid(x) if isinstance(x, Tensor) else _sigmoid_from(x, saved))
+
+
+softplus = primitive("softplus", _softplus, _softplus_vjp, saves=True)
 
 
 def _clip(x: np.ndarray, *, lo: float | None, hi: float | None) -> np.ndarray:
@@ -377,43 +390,54 @@ log_softmax = primitive("log_softmax", _log_softmax,     # ∂ log ŷ_i/∂θ_k 
 
 
 def _ce_forward(z: np.ndarray, *, target: np.ndarray, weight: np.ndarray | None,
-                reduction: str) -> np.ndarray:
-    """L = −Σ_i w_i y_i log ŷ_i per row (report 000 eq. 1), then reduced."""
-    logp = _log_softmax(z, axis=-1)
-    if target.dtype.kind in "iu":                        # class indices
-        rows = np.arange(len(target))
-        losses = -logp[rows, target]
+                reduction: str) -> tuple[np.ndarray, np.ndarray]:
+    """L = −Σ_i w_i y_i log ŷ_i per row (report 000 eq. 1), then reduced.
+
+    Also returns ŷ = softmax(z) for the VJP (saves=True).  With θ' = θ − max θ
+    and S = Σ_j e^{θ'_j}: log ŷ_i = θ'_i − log S and ŷ_i = e^{θ'_i} / S.
+    """
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    log_total = np.log(total)
+    if target.dtype.kind in "iu":                        # class indices: only log ŷ_target is needed
+        losses = log_total[:, 0] - shifted[np.arange(len(target)), target]
         wsum = float(len(target))  # a Python float keeps float32 losses float32
         if weight is not None:
             losses = losses * weight[target]
             wsum = weight[target].sum()
     else:                                                # one-hot or probability rows
         wy = target if weight is None else target * weight
-        losses = -(wy * logp).sum(axis=-1)
-        wsum = float(len(target))  # a Python float keeps float32 losses float32
+        shifted -= log_total                             # log ŷ
+        losses = -(wy * shifted).sum(axis=-1)
+        wsum = float(len(target))
+    e /= total                                           # ŷ
     if reduction == "none":
-        return losses
-    total = losses.sum()
-    return total / wsum if reduction == "mean" else total
+        return losses, e
+    total_loss = losses.sum()
+    return (total_loss / wsum if reduction == "mean" else total_loss), e
 
 
 def _ce_vjp(g: Any, y: Any, z: Any, target: np.ndarray, weight: np.ndarray | None,
-            reduction: str) -> Any:
+            reduction: str, saved: np.ndarray) -> Any:
     """∂L/∂θ = ŷ − y per row (reports 000, 002, 003), scaled by weights and the reduction.
 
-    With class weights w: ∂L_i/∂θ = (Σ_k w_k y_ik) ŷ − w ⊙ y_i.
+    With class weights w: ∂L_i/∂θ = (Σ_k w_k y_ik) ŷ − w ⊙ y_i.  ŷ is the
+    forward's (`saved`); differentiating again (z a Tensor), it is recorded as
+    softmax(z) instead, so the second derivative sees how ŷ depends on θ.
     """
     zr = _raw(z)
+    p = softmax(z, axis=-1) if isinstance(z, Tensor) else saved
     if target.dtype.kind in "iu":
         wy = np.zeros(zr.shape, dtype=zr.dtype)
         wy[np.arange(len(target)), target] = 1 if weight is None else weight[target]
     else:
         wy = (target if weight is None else target * weight).astype(zr.dtype, copy=False)
     if weight is None and target.dtype.kind in "iu":    # one-hot rows: Σ_k y_ik = 1, so ∂L_i/∂θ = ŷ − y_i
-        grad = softmax(z, axis=-1) - wy
+        grad = p - wy
     else:
         rowsum = wy.sum(axis=-1, keepdims=True)
-        grad = softmax(z, axis=-1) * rowsum - wy
+        grad = p * rowsum - wy
     if reduction == "none":
         return grad * g.reshape(g.shape + (1,))
     if reduction == "mean":
@@ -422,7 +446,7 @@ def _ce_vjp(g: Any, y: Any, z: Any, target: np.ndarray, weight: np.ndarray | Non
     return grad * g
 
 
-_cross_entropy = primitive("cross_entropy", _ce_forward, _ce_vjp)
+_cross_entropy = primitive("cross_entropy", _ce_forward, _ce_vjp, saves=True)
 
 
 def cross_entropy(logits: Any, target: Any, weight: Any = None, reduction: str = "mean") -> Any:

@@ -24,6 +24,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import itertools
+import math
+from heapq import heappop, heappush
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -82,12 +85,15 @@ class Op:
 
     `vjps[i](g, out, *inputs, **params)` returns ∂L/∂inputs[i] given g = ∂L/∂out.
     A variadic op (concatenate, stack) has a single VJP that also gets `argnum=i`.
+    An op with `saves=True` has a forward that returns `(out, saved)`: a value
+    computed on the way that its VJPs reuse (they get it as `saved=`), so the
+    backward pass does not compute it again (softmax's ŷ inside cross-entropy).
     """
 
-    __slots__ = ("name", "forward", "vjps", "variadic")
+    __slots__ = ("name", "forward", "vjps", "variadic", "saves")
 
-    def __init__(self, name: str, forward: Callable, vjps: tuple, variadic: bool) -> None:
-        self.name, self.forward, self.vjps, self.variadic = name, forward, vjps, variadic
+    def __init__(self, name: str, forward: Callable, vjps: tuple, variadic: bool, saves: bool = False) -> None:
+        self.name, self.forward, self.vjps, self.variadic, self.saves = name, forward, vjps, variadic, saves
 
     def vjp(self, i: int) -> Callable:
         if self.variadic:
@@ -98,15 +104,17 @@ class Op:
         return f"<op {self.name}>"
 
 
-def primitive(name: str, forward: Callable, *vjps: Callable, variadic: bool = False) -> Callable:
+def primitive(name: str, forward: Callable, *vjps: Callable, variadic: bool = False,
+              saves: bool = False) -> Callable:
     """Make a differentiable function from a numpy `forward` and its VJPs.
 
     Positional arguments are the differentiable inputs (Tensors, arrays or
     numbers); keyword arguments are parameters (axis, shape, index, ...).
     Called on plain arrays, the function is just `forward`: that is how VJPs
     written with these functions stay fast during an ordinary backward.
+    `saves`: see `Op`.
     """
-    spec = Op(name, forward, vjps, variadic)
+    spec = Op(name, forward, vjps, variadic, saves)
     # keyword defaults of the forward (axis=-1, ...) are recorded too, so VJPs always see them
     defaults = {k: p.default for k, p in inspect.signature(forward).parameters.items()
                 if p.kind is p.KEYWORD_ONLY and p.default is not p.empty} if inspect.isfunction(forward) else {}
@@ -115,7 +123,7 @@ def primitive(name: str, forward: Callable, *vjps: Callable, variadic: bool = Fa
         for a in args:
             if isinstance(a, Tensor):
                 return _record(spec, args, {**defaults, **params} if defaults else params)
-        return forward(*args, **params)
+        return forward(*args, **params)[0] if saves else forward(*args, **params)
 
     op.__name__ = op.__qualname__ = name
     op.op = spec  # type: ignore[attr-defined]
@@ -123,6 +131,7 @@ def primitive(name: str, forward: Callable, *vjps: Callable, variadic: bool = Fa
 
 
 _new = object.__new__
+_next_seq = itertools.count(1).__next__  # numbers recorded ops in creation order (see _backprop)
 
 
 def _record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
@@ -139,21 +148,27 @@ def _record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
         data = spec.forward(parents[0].data, **params)
     else:
         data = spec.forward(*[p.data for p in parents], **params)
+    saved = None
+    if spec.saves:
+        data, saved = data
     out = _new(Tensor)
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = out.name = out._g = None
     out._op = spec
-    out._params = params
     if _mode.enabled:
         for p in parents:
             if p.requires_grad:
                 out.requires_grad = True
                 out._parents = parents
+                out._params = params if saved is None else {**params, "saved": saved}
                 out._scope = _mode.scope
+                out._seq = _next_seq()  # creation number: the backward walk goes newest first
                 return out
     out.requires_grad = False
     out._parents = ()
+    out._params = params
     out._scope = None
+    out._seq = 0
     return out
 
 
@@ -196,7 +211,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_op", "_parents", "_params",
-                 "_scope", "_g", "__weakref__")
+                 "_scope", "_g", "_seq", "__weakref__")
     __array_ufunc__ = None  # ndarray (op) Tensor defers to Tensor's reflected operator
     __array_priority__ = 1000
 
@@ -218,6 +233,7 @@ class Tensor:
         self.grad = self._g = self._op = self._scope = None
         self._parents = ()
         self._params = None
+        self._seq = 0  # leaves are never queued by the backward walk; only recorded ops are numbered
 
     # -- array facts
     @property
@@ -445,6 +461,7 @@ def _leaf(data: np.ndarray, requires_grad: bool) -> Tensor:
     t.requires_grad = requires_grad
     t.grad = t.name = t._g = t._op = t._scope = t._params = None
     t._parents = ()
+    t._seq = 0
     return t
 
 
@@ -463,29 +480,23 @@ def _unwrap_index(index: Any) -> Any:
 def toposort(roots: Iterable[Tensor]) -> list[Tensor]:
     """Every recorded node that `roots` depend on, each after all its inputs.
 
-    Iterative depth-first search (a 100,000-op chain needs no recursion);
-    only nodes that require gradients are visited.
+    Nodes are numbered as they are made (`_seq`), and an op's output is made
+    after its inputs, so creation order *is* a topological order: collect the
+    nodes (iteratively, no recursion limit), then sort them by number.  Only
+    nodes that require gradients are visited.
     """
-    order: list[Tensor] = []
-    seen: set[Tensor] = set()  # Tensors hash and compare by identity
-    for root in roots:
-        if root in seen or not root.requires_grad:
-            continue
-        seen.add(root)
-        stack = [(root, iter(root._parents))]
-        while stack:
-            node, parents = stack[-1]
-            for p in parents:
-                if p.requires_grad and p not in seen:
-                    seen.add(p)
-                    if p._parents:
-                        stack.append((p, iter(p._parents)))
-                        break
-                    order.append(p)  # a leaf: done at once, no stack entry
-            else:
-                stack.pop()
-                order.append(node)
-    return order
+    seen: set[Tensor] = {r for r in roots if r.requires_grad}  # Tensors hash by identity
+    stack = list(seen)
+    while stack:
+        for p in stack.pop()._parents:
+            if p.requires_grad and p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return sorted(seen, key=_seq_of)
+
+
+def _seq_of(t: Tensor) -> int:
+    return t._seq
 
 
 def _fit(g: Any, shape: tuple) -> Any:
@@ -495,7 +506,7 @@ def _fit(g: Any, shape: tuple) -> Any:
     the forward pass) is summed over the broadcast axes; one with fewer (a
     reduction's VJP) is broadcast up.
     """
-    if np.size(g) >= int(np.prod(shape)):
+    if np.size(g) >= math.prod(shape):
         return _ops.sum_to(g, shape=shape)
     return _ops.broadcast_to(g, shape=shape)
 
@@ -509,11 +520,33 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
               wanted: dict[int, Tensor] | None, trace: list | None = None) -> dict[int, Any]:
     """Walk the graph from `roots` back to the leaves.
 
+    The walk takes the newest waiting node first (a heap keyed by `_seq`, as
+    PyTorch's engine does): every consumer of a node is newer than the node,
+    so by the time a node comes out of the heap all its gradient has arrived.
+    Only nodes that receive a gradient are ever touched; there is no separate
+    sorting pass.  A gradient that reaches a leaf is stored at once.
+
     `wanted` None: add gradients into the leaves' `.grad` (backward()).
     Otherwise: return {id(t): gradient} for the tensors in `wanted`, leaving
     every `.grad` untouched (autograd.grad()).  `trace`, when a list, receives
     (node, g, [(parent, gradient), ...]) for each step (the renderer's frames).
     """
+    found: dict[int, Any] = {}
+    heap: list[tuple[int, Tensor]] = []  # (−seq, node): newest node on top
+
+    def send(t: Tensor, g: Any) -> None:
+        """Deliver gradient g to t: store it (leaf) or add it to t's pending sum."""
+        if t._op is None:  # a leaf
+            if wanted is None:
+                _accumulate(t, g, create)
+            elif id(t) in wanted:
+                found[id(t)] = g if id(t) not in found else found[id(t)] + g
+        elif t._g is None:
+            t._g = g
+            heappush(heap, (-t._seq, t))
+        else:
+            t._g = t._g + g
+
     for root, seed in zip(roots, seeds):
         if not root.requires_grad:
             raise RuntimeError(f"the output (shape {root.shape}) does not require grad: no input "
@@ -521,25 +554,17 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
         seed = _data(seed) if not create else (seed if isinstance(seed, Tensor) else Tensor(seed))
         if getattr(seed, "shape", None) != root.shape and np.shape(seed) != root.shape:  # (np.shape: lists)
             raise ValueError(f"grad has shape {np.shape(seed)} but the output has shape {root.shape}")
-        root._g = seed if root._g is None else root._g + seed
+        send(root, seed)
 
-    order = toposort(roots)
-    found: dict[int, Any] = {}
     prev = _mode.enabled
     _mode.enabled = create
     try:
-        for node in reversed(order):
+        while heap:
+            node = heappop(heap)[1]
             g = node._g
             node._g = None
-            if g is None:
-                continue
             if wanted is not None and id(node) in wanted:
                 found[id(node)] = g
-            spec = node._op
-            if spec is None:  # a leaf
-                if wanted is None:
-                    _accumulate(node, g, create)
-                continue
             parents = node._parents
             if not parents:  # recorded once, then freed by an earlier backward
                 raise RuntimeError(_FREED_MESSAGE)
@@ -551,25 +576,23 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
                     args = [p.data for p in parents]
                 else:  # 0-d values travel as numpy scalars: ~8× cheaper arithmetic than 0-d arrays
                     args, out = [p.data[()] for p in parents], out[()]  # (a[()] of an n-d array is a view)
-            params = node._params
-            vjps = spec.vjps
+            spec, params = node._op, node._params
             step = [] if trace is not None else None
             for i, p in enumerate(parents):
                 if not p.requires_grad:
                     continue
-                gi = (spec.vjp(i) if spec.variadic else vjps[i])(g, out, *args, **params)  # ḡ_i = VJP_i(ḡ)
-                shape = p.data.shape
-                if getattr(gi, "shape", None) != shape:
-                    gi = _fit(gi, shape)
+                gi = (spec.vjp(i) if spec.variadic else spec.vjps[i])(g, out, *args, **params)  # ḡ_i = VJP_i(ḡ)
+                if getattr(gi, "shape", None) != p.data.shape:
+                    gi = _fit(gi, p.data.shape)
                 if step is not None:
                     step.append((p, gi))
-                p._g = gi if p._g is None else p._g + gi
+                send(p, gi)
             if trace is not None:
                 trace.append((node, g, step))
             if not keep:
                 node._parents = ()  # frees the intermediates; _op stays for repr
     except BaseException:
-        for node in order:
+        for _, node in heap:
             node._g = None
         raise
     finally:
