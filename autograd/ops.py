@@ -74,9 +74,25 @@ div = primitive("div", np.true_divide,
 neg = primitive("neg", np.negative,
                 lambda g, y, a: -g)
 
-pow = primitive("pow", np.power,
-                lambda g, y, a, b: g * b * a ** (b - 1),  # ∂aᵇ/∂a = b·aᵇ⁻¹
-                lambda g, y, a, b: g * y * log(a))       # ∂aᵇ/∂b = aᵇ·ln a (a > 0)
+_pow_tensor = primitive("pow", np.power,
+                        lambda g, y, a, b: g * b * a ** (b - 1),  # ∂aᵇ/∂a = b·aᵇ⁻¹
+                        lambda g, y, a, b: g * y * log(a))       # ∂aᵇ/∂b = aᵇ·ln a (a > 0)
+
+
+def _pow_number(a: np.ndarray, *, p: float) -> np.ndarray:
+    return a ** p                                        # numpy squares for p = 2, takes √ for p = ½
+
+
+_pow_op = primitive("pow", _pow_number,
+                    lambda g, y, a, p: g * (p * a ** (p - 1)))   # (aᵖ)' = p·aᵖ⁻¹
+
+
+def pow(a: Any, b: Any) -> Any:
+    """aᵇ.  A number exponent (the 2 of x ** 2) is a parameter of the op, not an input:
+    no constant tensor is made and no gradient is computed for it."""
+    if isinstance(b, (int, float)) and isinstance(a, Tensor):
+        return _pow_op(a, p=b)
+    return _pow_tensor(a, b)
 
 
 def _tie_share(a: Any, b: Any) -> np.ndarray:
@@ -157,7 +173,7 @@ abs = primitive("abs", np.abs,
 
 
 def _relu(x: np.ndarray) -> np.ndarray:
-    return np.maximum(x, 0)
+    return np.maximum(x, 0.0)
 
 
 relu = primitive("relu", _relu,

@@ -26,6 +26,7 @@ import functools
 import inspect
 import itertools
 import math
+import operator
 from heapq import heappop, heappush
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -93,15 +94,26 @@ class Op:
     __slots__ = ("name", "forward", "vjps", "variadic", "saves")
 
     def __init__(self, name: str, forward: Callable, vjps: tuple, variadic: bool, saves: bool = False) -> None:
-        self.name, self.forward, self.vjps, self.variadic, self.saves = name, forward, vjps, variadic, saves
+        self.name, self.forward, self.variadic, self.saves = name, forward, variadic, saves
+        self.vjps = _ArgnumVJPs(vjps[0]) if variadic else vjps
 
     def vjp(self, i: int) -> Callable:
-        if self.variadic:
-            return functools.partial(self.vjps[0], argnum=i)
         return self.vjps[i]
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
+
+
+class _ArgnumVJPs:
+    """The VJPs of a variadic op: vjps[i] is its one VJP with `argnum=i` bound."""
+
+    __slots__ = ("vjp",)
+
+    def __init__(self, vjp: Callable) -> None:
+        self.vjp = vjp
+
+    def __getitem__(self, i: int) -> Callable:
+        return functools.partial(self.vjp, argnum=i)
 
 
 def primitive(name: str, forward: Callable, *vjps: Callable, variadic: bool = False,
@@ -142,12 +154,15 @@ def _record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
         if not isinstance(a, Tensor):
             parents = _with_constants(args)
             break
-    if len(parents) == 2:  # binary and unary ops (nearly all) skip building a list of the inputs' data
-        data = spec.forward(parents[0].data, parents[1].data, **params)
-    elif len(parents) == 1:
-        data = spec.forward(parents[0].data, **params)
-    else:
+    # fast paths: binary and unary ops without parameters (nearly all) skip building a list and a dict
+    if params:
         data = spec.forward(*[p.data for p in parents], **params)
+    elif len(parents) == 2:
+        data = spec.forward(parents[0].data, parents[1].data)
+    elif len(parents) == 1:
+        data = spec.forward(parents[0].data)
+    else:
+        data = spec.forward(*[p.data for p in parents])
     saved = None
     if spec.saves:
         data, saved = data
@@ -495,8 +510,8 @@ def toposort(roots: Iterable[Tensor]) -> list[Tensor]:
     return sorted(seen, key=_seq_of)
 
 
-def _seq_of(t: Tensor) -> int:
-    return t._seq
+_seq_of = operator.attrgetter("_seq")
+_data_of = operator.attrgetter("data")
 
 
 def _fit(g: Any, shape: tuple) -> Any:
@@ -533,20 +548,6 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
     """
     found: dict[int, Any] = {}
     heap: list[tuple[int, Tensor]] = []  # (−seq, node): newest node on top
-
-    def send(t: Tensor, g: Any) -> None:
-        """Deliver gradient g to t: store it (leaf) or add it to t's pending sum."""
-        if t._op is None:  # a leaf
-            if wanted is None:
-                _accumulate(t, g, create)
-            elif id(t) in wanted:
-                found[id(t)] = g if id(t) not in found else found[id(t)] + g
-        elif t._g is None:
-            t._g = g
-            heappush(heap, (-t._seq, t))
-        else:
-            t._g = t._g + g
-
     for root, seed in zip(roots, seeds):
         if not root.requires_grad:
             raise RuntimeError(f"the output (shape {root.shape}) does not require grad: no input "
@@ -554,7 +555,7 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
         seed = _data(seed) if not create else (seed if isinstance(seed, Tensor) else Tensor(seed))
         if getattr(seed, "shape", None) != root.shape and np.shape(seed) != root.shape:  # (np.shape: lists)
             raise ValueError(f"grad has shape {np.shape(seed)} but the output has shape {root.shape}")
-        send(root, seed)
+        _send(root, seed, heap, wanted, found, create)
 
     prev = _mode.enabled
     _mode.enabled = create
@@ -573,20 +574,24 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
             else:
                 out = node.data
                 if out.ndim:
-                    args = [p.data for p in parents]
+                    args = tuple(map(_data_of, parents))
                 else:  # 0-d values travel as numpy scalars: ~8× cheaper arithmetic than 0-d arrays
                     args, out = [p.data[()] for p in parents], out[()]  # (a[()] of an n-d array is a view)
-            spec, params = node._op, node._params
+            vjps, params = node._op.vjps, node._params
             step = [] if trace is not None else None
             for i, p in enumerate(parents):
                 if not p.requires_grad:
                     continue
-                gi = (spec.vjp(i) if spec.variadic else spec.vjps[i])(g, out, *args, **params)  # ḡ_i = VJP_i(ḡ)
+                gi = vjps[i](g, out, *args, **params)  # ḡ_i = VJP_i(ḡ)
                 if getattr(gi, "shape", None) != p.data.shape:
                     gi = _fit(gi, p.data.shape)
                 if step is not None:
                     step.append((p, gi))
-                send(p, gi)
+                if p._g is None and p._op is not None:  # fast path of _send(): first gradient of an op node
+                    p._g = gi
+                    heappush(heap, (-p._seq, p))
+                else:
+                    _send(p, gi, heap, wanted, found, create)
             if trace is not None:
                 trace.append((node, g, step))
             if not keep:
@@ -598,6 +603,20 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
     finally:
         _mode.enabled = prev
     return found
+
+
+def _send(t: Tensor, g: Any, heap: list, wanted: dict | None, found: dict, create: bool) -> None:
+    """Deliver gradient g to t: store it (a leaf), or queue t / add g to t's pending sum (an op node)."""
+    if t._op is None:
+        if wanted is None:
+            _accumulate(t, g, create)
+        elif id(t) in wanted:
+            found[id(t)] = g if id(t) not in found else found[id(t)] + g
+    elif t._g is None:
+        t._g = g
+        heappush(heap, (-t._seq, t))
+    else:
+        t._g = t._g + g
 
 
 def _accumulate(leaf: Tensor, g: Any, create: bool) -> None:

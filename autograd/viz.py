@@ -249,7 +249,7 @@ class _View:
         t = self.nodes[i]
         if t._op is None:
             return _num(t.data) if t.data.size == 1 and self.roles[i] == "constant" else f"#{i}"
-        names = [self.names[p] for p in self.parents[i]]
+        names = [self.names[p] for p in self.parents[i]] + self._number_operand(t)
         op = t._op.name
         if op in INFIX and len(names) == 2:
             text = SYMBOLS[op].join(f"({n})" if any(c in n for c in "+−×÷@ ") else n for n in names)
@@ -267,9 +267,16 @@ class _View:
             if p in self.folded:
                 c = _num(self.nodes[p].data)
                 text = f"{text} {c}" if slot else f"{c} {text}"
-        extra = _params_text(t._params)
+        for c in self._number_operand(t):
+            text = f"{text} {c}"
+        extra = _params_text({k: v for k, v in t._params.items() if k != "p"} if t._op.name == "pow" else t._params)
         label = _font(text, size=14 if len(text) <= 2 else None, bold=True)
         return _html(label + ("<BR/>" + _font(extra, size=10) if extra else ""))
+
+    @staticmethod
+    def _number_operand(t: Tensor) -> list[str]:
+        """The exponent of `x ** 2`, which the op keeps as a parameter p, shown as a second operand."""
+        return [_num(t._params["p"])] if t._op.name == "pow" and "p" in (t._params or {}) else []
 
     def _scope(self, i: int) -> tuple[str, ...]:
         """The module path of a node; a parameter or constant joins the module that uses it."""
