@@ -521,7 +521,7 @@ def _fit(g: Any, shape: tuple) -> Any:
     the forward pass) is summed over the broadcast axes; one with fewer (a
     reduction's VJP) is broadcast up.
     """
-    if np.size(g) >= math.prod(shape):
+    if g.size >= math.prod(shape):
         return _ops.sum_to(g, shape=shape)
     return _ops.broadcast_to(g, shape=shape)
 
