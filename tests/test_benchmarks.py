@@ -25,3 +25,14 @@ def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
     assert {"ops", "peak_bytes", "bytes_per_op", "ratio"} <= set(by["W4-memory", "ours"])
     assert set(doc["ratios"]["W1"]) == {"ours/numpy"}
     assert "| W1 |" in doc["table"]
+
+
+def test_best_round_keeps_the_fastest_and_every_rounds_min() -> None:
+    from benchmarks.__main__ import best_round
+
+    runs = [{"min_s": 3.0, "median_s": 4.0}, {"min_s": 2.0, "median_s": 5.0}, {"min_s": 2.5, "median_s": 2.6}]
+    best = best_round(runs)
+    assert best["min_s"] == 2.0 and best["median_s"] == 5.0 and best["round_mins_s"] == [3.0, 2.0, 2.5]
+    skipped = [{"skipped": "not installed (torch)"}] * 2
+    assert best_round(skipped) == skipped[0]
+    assert best_round(runs[:1]) == runs[0]

@@ -169,20 +169,75 @@ def test_derivatives_of_x_cubed():
     assert (g1.item(), g2.item(), g3.item()) == (12.0, 12.0, 6.0)
 
 
-def test_second_derivative_of_softmax_output_matches_finite_differences():
-    z0 = np.array([0.3, -1.2, 0.8])
-    def first(z):  # ∂ŷ₀/∂z as a function of z
-        (g,) = ag.grad(ag.softmax(z)[0], z, create_graph=True)
+def assert_hessian_matches_fd(f, z0):
+    """The Jacobian of ∇f (built with create_graph) equals central differences of ∇f."""
+    def first(z):
+        (g,) = ag.grad(f(z), z, create_graph=True)
         return g
-    z = leaf(z0.copy())
-    hessian_row = ag.jacobian(first, z)
+    hessian = np.asarray(ag.jacobian(first, leaf(z0.copy()))).reshape(z0.size, z0.size)
     eps = 1e-6
-    for k in range(3):
+    for k in range(z0.size):
         up, down = z0.copy(), z0.copy()
-        up[k] += eps
-        down[k] -= eps
+        up.flat[k] += eps
+        down.flat[k] -= eps
         fd = (first(leaf(up)).data - first(leaf(down)).data) / (2 * eps)
-        np.testing.assert_allclose(hessian_row[:, k], fd, atol=1e-6)
+        np.testing.assert_allclose(hessian[:, k], fd.ravel(), atol=1e-6)
+
+
+def test_second_derivative_of_softmax_output_matches_finite_differences():
+    assert_hessian_matches_fd(lambda z: ag.softmax(z)[0], np.array([0.3, -1.2, 0.8]))
+
+
+# cross-entropy and softplus reuse forward values in their VJPs (saves=True); differentiating
+# again must not treat those saved values as constants
+def test_second_derivative_of_cross_entropy_matches_finite_differences():
+    z0 = np.array([[0.3, -1.2, 0.8], [1.0, 0.1, -0.4]])
+    assert_hessian_matches_fd(lambda z: ag.cross_entropy(z, np.array([2, 0])), z0)
+    w = np.array([0.5, 2.0, 1.0])
+    assert_hessian_matches_fd(lambda z: ag.cross_entropy(z, np.array([1, 2]), weight=w), z0)
+
+
+def test_second_derivative_of_softplus_matches_finite_differences():
+    assert_hessian_matches_fd(lambda x: (x.softplus() * Tensor([1.0, -2.0, 0.5])).sum(), np.array([-3.0, 0.2, 4.0]))
+
+
+def test_an_op_can_save_a_forward_value_for_its_vjp():
+    seen = []
+
+    def forward(x):
+        e = np.exp(x)
+        return e + 1, e                       # (output, saved)
+
+    def vjp(g, y, x, saved):
+        seen.append(saved)
+        return g * saved
+
+    f = ag.primitive("exp_plus_one", forward, vjp, saves=True)
+    np.testing.assert_allclose(f(np.zeros(2)), [2.0, 2.0])  # on arrays: just the output
+    x = leaf([0.0, 1.0])
+    f(x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, np.exp([0.0, 1.0]))
+    assert len(seen) == 1 and seen[0] is not None
+
+
+def test_number_exponent_is_a_parameter_not_a_node():
+    x = leaf(3.0)
+    y = x ** 2
+    assert [t.op for t in ag.tensor.iter_graph(y)] == [None, "pow"]  # x, then pow: no constant 2
+    y.backward()
+    assert x.grad.item() == 6.0
+
+
+def test_toposort_puts_every_node_after_its_inputs():
+    x = leaf(np.arange(3.0))
+    a = x * 2
+    b = x.exp()
+    loss = (a * b + a).sum()
+    order = ag.toposort([loss])
+    position = {id(t): i for i, t in enumerate(order)}
+    assert order[0] is x and order[-1] is loss and len(order) == 6
+    for t in order:
+        assert all(position[id(p)] < position[id(t)] for p in t._parents if p.requires_grad)
 
 
 def test_backward_create_graph_gives_differentiable_grad():
@@ -271,3 +326,18 @@ def test_transpose_forms():
     assert x.transpose().shape == x.T.shape == x.transpose(None).shape == (3, 2, 1)
     assert x.transpose(1, 0, 2).shape == x.transpose((1, 0, 2)).shape == (2, 1, 3)
     assert x.swapaxes(0, 2).shape == (3, 2, 1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bias_gradients_sum_over_the_batch_in_the_input_dtype(dtype):
+    """Σ over leading axes runs as a BLAS product with ones; it must match numpy's sum, keep the
+    dtype, and accept non-contiguous and empty gradients."""
+    rng = np.random.default_rng(0)
+    b = Tensor(np.zeros(5, dtype), requires_grad=True)
+    g = rng.standard_normal((5, 7, 3)).astype(dtype).transpose(2, 1, 0)  # (3, 7, 5), not contiguous
+    (Tensor(np.zeros((3, 7, 5), dtype)) + b).backward(g)
+    assert b.grad.dtype == dtype
+    np.testing.assert_allclose(b.grad.data, g.sum(axis=(0, 1)), rtol=1e-5)
+    empty = Tensor(np.zeros(5, dtype), requires_grad=True)
+    (Tensor(np.zeros((0, 5), dtype)) + empty).backward(np.zeros((0, 5), dtype))
+    np.testing.assert_array_equal(empty.grad.data, np.zeros(5))

@@ -77,6 +77,8 @@ UNARY = {
     "clip": (lambda x: x.clip(-0.5, 0.7), (-0.5, 0.7)),
     "square": (lambda x: x ** 2, None),
     "cube": (lambda x: x ** 3, None),
+    "pow_fraction": (lambda x: x ** 1.5, "positive"),
+    "pow_negative": (lambda x: x ** -2, "positive"),
     "rdiv": (lambda x: 1.0 / (x * x + 1.0), None),
     "sum": (lambda x: x.sum(), None),
     "mean": (lambda x: x.mean(), None),
