@@ -25,7 +25,6 @@ import contextlib
 import functools
 import inspect
 import itertools
-import math
 import operator
 from heapq import heappop, heappush
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -517,11 +516,14 @@ _data_of = operator.attrgetter("data")
 def _fit(g: Any, shape: tuple) -> Any:
     """Undo broadcasting: bring gradient `g` to its input's `shape`.
 
-    A gradient with more entries than the input (the input was broadcast in
-    the forward pass) is summed over the broadcast axes; one with fewer (a
-    reduction's VJP) is broadcast up.
+    A gradient with extra leading axes, or longer along an axis where the
+    input has length 1, comes from an input that was broadcast in the forward
+    pass: it is summed over those axes.  Otherwise it is a reduction's VJP
+    (kept axes of length 1) and is broadcast up.  (Shapes, not sizes, decide:
+    a batch of 0 rows has no entries but still sums to the input's shape.)
     """
-    if g.size >= math.prod(shape):
+    gshape = g.shape
+    if len(gshape) > len(shape) or any(s == 1 and n != 1 for n, s in zip(gshape, shape)):
         return _ops.sum_to(g, shape=shape)
     return _ops.broadcast_to(g, shape=shape)
 
