@@ -26,8 +26,8 @@ import functools
 import inspect
 import itertools
 import operator
-from heapq import heappop, heappush
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
