@@ -182,8 +182,12 @@ relu = primitive("relu", _relu,
 
 
 def _sigmoid_from(x: np.ndarray, e: np.ndarray) -> np.ndarray:
-    """σ(x) from e = e^−|x| ≤ 1, so nothing overflows at ±1e4: 1/(1+e) for x ≥ 0, e/(1+e) for x < 0."""
-    y = np.where(x >= 0, 1, e)
+    """σ(x) from e = e^−|x| ≤ 1, so nothing overflows at ±1e4: 1/(1+e) for x ≥ 0, e/(1+e) for x < 0.
+
+    The numerator (1 if x ≥ 0 else e) is max(e, [x ≥ 0]) because e ≤ 1; np.where
+    computes the same 3–13× slower here (1.4 ms vs 0.1 ms for 1024 × 300 float32).
+    """
+    y = np.maximum(e, x >= 0)
     y /= 1 + e
     return y
 
@@ -314,16 +318,13 @@ def _sum_to(x: np.ndarray, *, shape: tuple) -> np.ndarray:
     numpy's strided reduction over axis 0 (30 µs → 6 µs for 1024 × 12 here).
     """
     lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-    if lead and len(axes) == lead and x.dtype in _BLAS_FLOATS:
+    if lead and x.shape[lead:] == shape and x.dtype.char in "fd" and x.size:  # float32/64: BLAS types
         n = math.prod(x.shape[:lead])
         ones = np.empty(n, x.dtype)
         ones.fill(1)                                     # (np.ones costs 5× more on small arrays)
-        return (ones @ x.reshape(n, math.prod(shape))).reshape(shape)
+        return (ones @ x.reshape(n, -1)).reshape(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
     return (x.sum(axis=axes, keepdims=True) if axes else x).reshape(shape)
-
-
-_BLAS_FLOATS = (np.float32, np.float64)
 
 
 broadcast_to = primitive("broadcast_to", _broadcast_to,

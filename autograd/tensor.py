@@ -555,7 +555,7 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
             raise RuntimeError(f"the output (shape {root.shape}) does not require grad: no input "
                                "with requires_grad=True reached it, or it was computed under no_grad()")
         seed = _data(seed) if not create else (seed if isinstance(seed, Tensor) else Tensor(seed))
-        if getattr(seed, "shape", None) != root.shape and np.shape(seed) != root.shape:  # (np.shape: lists)
+        if getattr(seed, "shape", None) != root.data.shape and np.shape(seed) != root.data.shape:  # (lists)
             raise ValueError(f"grad has shape {np.shape(seed)} but the output has shape {root.shape}")
         _send(root, seed, heap, wanted, found, create)
 
@@ -626,10 +626,8 @@ def _accumulate(leaf: Tensor, g: Any, create: bool) -> None:
     if create:
         leaf.grad = g if leaf.grad is None else leaf.grad + g
         return
-    if type(g) is not np.ndarray:
-        g = np.asarray(g)
-    if g.dtype != leaf.data.dtype:
-        g = g.astype(leaf.data.dtype)
+    if type(g) is not np.ndarray or g.dtype != leaf.data.dtype:  # numpy scalars (0-d), other dtypes
+        g = np.asarray(g, dtype=leaf.data.dtype)
     leaf.grad = _leaf(g if leaf.grad is None else leaf.grad.data + g, False)
 
 
