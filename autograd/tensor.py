@@ -578,7 +578,9 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool,
                 if out.ndim:
                     args = tuple(map(_data_of, parents))
                 else:  # 0-d values travel as numpy scalars: ~8× cheaper arithmetic than 0-d arrays
-                    args, out = [p.data[()] for p in parents], out[()]  # (a[()] of an n-d array is a view)
+                    out = out[()]                    # (a[()] of an n-d array would be a view)
+                    args = ((parents[0].data[()], parents[1].data[()]) if len(parents) == 2
+                            else [p.data[()] for p in parents])
             vjps, params = node._op.vjps, node._params
             step = [] if trace is not None else None
             for i, p in enumerate(parents):

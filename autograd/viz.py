@@ -18,7 +18,8 @@ What a picture shows:
   colour and border tell inputs, parameters (`nn.Parameter`), constants,
   intermediates and the output apart (the legend says which is which);
 * one ellipse per operation, between its inputs and its output; numeric
-  constants (the 2 of `** 2`) are folded into the ellipse ("** 2");
+  constants (the 4 of `y - 4`) are folded into the ellipse ("− 4"), and so is
+  the exponent of `x ** 2`, which pow keeps as a parameter ("** 2");
 * on every input edge, the gradient flowing back along it (the VJP's result
   for that input): a number for scalars, a shape otherwise.  Where a tensor is
   used twice (`x * x`) there are two edges, and its gradient is their sum;
