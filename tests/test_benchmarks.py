@@ -36,3 +36,18 @@ def test_best_round_keeps_the_fastest_and_every_rounds_min() -> None:
     skipped = [{"skipped": "not installed (torch)"}] * 2
     assert best_round(skipped) == skipped[0]
     assert best_round(runs[:1]) == runs[0]
+
+
+def test_instruction_counter_parts_run_without_valgrind() -> None:
+    """The child run and the parsing of callgrind's total; valgrind itself is optional."""
+    import pytest
+
+    from benchmarks import instructions
+
+    instructions.run_steps("W1", "ours", 3)
+    instructions.run_steps("W1", "numpy", 3)
+    assert instructions.collected("==1== Events    : Ir\n==1== Collected : 123456\n") == 123456
+    with pytest.raises(RuntimeError, match="no instruction count"):
+        instructions.collected("valgrind: not found")
+    with pytest.raises(SystemExit, match="memory"):
+        instructions.run_steps("W5", "ours", 1)
