@@ -6,7 +6,8 @@
 # Set-up: a virtualenv in .venv with the project and its extras; Graphviz's `dot`
 # (Debian package graphviz) and headless Chromium (for the HTML stepper test),
 # installed with apt-get when missing and running as root, otherwise explained;
-# torch==2.13.0 (optional peer for comparison tests; they skip without it).
+# torch==2.13.0 and micrograd==0.1.0 (optional peers for comparison tests and benchmarks;
+# tests skip without them).
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -34,6 +35,7 @@ pip_install() {  # quiet, minus this machine's warnings about absent local packa
 }
 pip_install -e ".[dev,tasks]"
 pip_install "torch==2.13.0" 2>/dev/null || echo "run.sh: torch==2.13.0 not installed; comparison tests will skip"
+pip_install "micrograd==0.1.0" 2>/dev/null || echo "run.sh: micrograd not installed; the benchmark shows it as –"
 
 case "${1:-test}" in
   setup) ;;
