@@ -15,6 +15,11 @@ op's output.  Rules that hold for every entry:
   to the input's shape (`tensor._fit`).  So no VJP here un-broadcasts.
 * Masks (relu, max, clip, ...) are constants: they are built from raw data
   with `_raw`, so they never enter the graph.
+* An entry made with `saves=True` (softplus, cross_entropy) has a forward that
+  returns `(out, saved)`, and its VJPs get `saved=`: a value the forward
+  computed anyway (e^−|x|, ŷ), reused instead of computed again.  Saved values
+  are plain arrays, so when the VJP runs on Tensors (a second derivative) it
+  rebuilds what it needs as ops (`sigmoid(x)`, `softmax(z)`).
 """
 
 from __future__ import annotations
