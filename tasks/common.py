@@ -215,17 +215,18 @@ def fit_classifier(model: Any, optimizer: Any, loss_fn: Any, train: tuple[np.nda
 
     loader = DataLoader(*train, batch_size=batch_size, shuffle=True, seed=seed)
     history: dict[str, list[float]] = {"train_loss": [], "val_loss": [], "train_acc": [], "val_acc": []}
-    for _ in progress(range(epochs), desc, total=epochs, quiet=quiet):
-        model.train()
-        for xb, yb in loader:
-            loss = loss_fn(model(xb), yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        model.eval()
-        with autograd.no_grad():
-            for split, (x, y) in (("train", train), ("val", val)):
-                logits = model(x)
-                history[f"{split}_loss"].append(float(loss_fn(logits, y).item()))
-                history[f"{split}_acc"].append(float(np.mean(logits.data.argmax(axis=1) == y)))
+    with one_blas_thread():  # small products: a second BLAS thread only spins (see one_blas_thread)
+        for _ in progress(range(epochs), desc, total=epochs, quiet=quiet):
+            model.train()
+            for xb, yb in loader:
+                loss = loss_fn(model(xb), yb)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+            model.eval()
+            with autograd.no_grad():
+                for split, (x, y) in (("train", train), ("val", val)):
+                    logits = model(x)
+                    history[f"{split}_loss"].append(float(loss_fn(logits, y).item()))
+                    history[f"{split}_acc"].append(float(np.mean(logits.data.argmax(axis=1) == y)))
     return history
