@@ -168,17 +168,18 @@ def _record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
     out = _new(Tensor)
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad = out.name = out._g = None
-    out._op = spec
     if _mode.enabled:
         for p in parents:
             if p.requires_grad:
                 out.requires_grad = True
+                out._op = spec
                 out._parents = parents
                 out._params = params if saved is None else {**params, "saved": saved}
                 out._scope = _mode.scope
                 out._seq = _next_seq()  # creation number: the backward walk goes newest first
                 return out
-    out.requires_grad = False
+    out.requires_grad = False  # nothing recorded: a leaf, like a tensor made by hand (requires_grad_() works)
+    out._op = None
     out._parents = ()
     out._params = params
     out._scope = None

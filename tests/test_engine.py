@@ -341,3 +341,15 @@ def test_bias_gradients_sum_over_the_batch_in_the_input_dtype(dtype):
     empty = Tensor(np.zeros(5, dtype), requires_grad=True)
     (Tensor(np.zeros((0, 5), dtype)) + empty).backward(np.zeros((0, 5), dtype))
     np.testing.assert_array_equal(empty.grad.data, np.zeros(5))
+
+
+def test_a_tensor_computed_from_constants_is_a_leaf():
+    """Ops on tensors that need no gradient record nothing, so their output is a leaf:
+    `(Tensor(w0) * 0.01).requires_grad_()` is a parameter like any other (as in PyTorch)."""
+    w = (Tensor(np.ones(3)) * 0.5).requires_grad_()
+    assert w.is_leaf and w.op is None
+    (w * 2).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [2.0, 2.0, 2.0])
+    with ag.no_grad():
+        v = leaf(np.ones(2)) * 3
+    assert v.is_leaf and not v.requires_grad
