@@ -13,33 +13,13 @@
 # Everything below is live: change the logits, the target, the sizes, and run again.
 
 # %%
-import shutil
-import sys
-from pathlib import Path
-
-ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "autograd" / "tensor.py").exists())
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # run from notebooks/ or the repo root without installing
-
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
+from nbsetup import draw  # notebooks/nbsetup.py: repo on sys.path, one BLAS thread, graph pictures
 
 import autograd
 from autograd import Tensor, cross_entropy, softmax
-
-try:
-    from autograd import viz
-except ImportError:  # the graph renderer is optional: everything else runs without it
-    viz = None
-
-
-def draw(root, **options):
-    """The computational graph of `root` as a picture (needs autograd.viz and Graphviz's `dot`)."""
-    if viz is None or shutil.which("dot") is None:
-        return print("(graph pictures need autograd.viz and Graphviz's `dot` program)")
-    return viz.draw_graph(root, **options)
-
 
 np.set_printoptions(precision=4, suppress=True)
 

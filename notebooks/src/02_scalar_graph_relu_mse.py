@@ -10,31 +10,12 @@
 # 4. The two branches of ReLU: for $a > 0$ the gradient flows; for $a \le 0$ it is exactly zero (a "dead" ReLU).
 
 # %%
-import shutil
-import sys
-from pathlib import Path
-
-ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "autograd" / "tensor.py").exists())
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # run from notebooks/ or the repo root without installing
-
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown, display
+from nbsetup import can_draw, draw, viz  # notebooks/nbsetup.py: repo on sys.path, one BLAS thread, pictures
 
 from autograd import Tensor
-
-try:
-    from autograd import viz
-except ImportError:  # the graph renderer is optional: everything else runs without it
-    viz = None
-
-
-def draw(root, **options):
-    """The computational graph of `root` as a picture (needs autograd.viz and Graphviz's `dot`)."""
-    if viz is None or shutil.which("dot") is None:
-        return print("(graph pictures need autograd.viz and Graphviz's `dot` program)")
-    return viz.draw_graph(root, **options)
 
 # %% [markdown]
 # ## 1. The graph and its forward pass
@@ -137,7 +118,7 @@ print("by engine:", by_engine(x0, m0, b0, y_star0))
 
 # %%
 L, t = forward(x0, m0, b0, y_star0)
-frames = viz.backward_frames(L) if viz is not None and shutil.which("dot") else []
+frames = viz.backward_frames(L) if can_draw() else []
 for k, frame in enumerate(frames):
     display(Markdown(f"**frame {k} of {len(frames) - 1}**"))
     display(frame)

@@ -10,40 +10,16 @@
 # 4. A short training run: the loss curve for several learning rates, and the decision boundaries it learns.
 
 # %%
-import shutil
-import sys
 import time
-from pathlib import Path
-
-ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "autograd" / "tensor.py").exists())
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # run from notebooks/ or the repo root without installing
-
-try:  # small matrices: one BLAS thread is much faster than several competing for the cores
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(1, "blas")
-except ImportError:
-    pass
 
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
+from nbsetup import draw  # notebooks/nbsetup.py: repo on sys.path, one BLAS thread, graph pictures
 
 import autograd
 import nn
 from autograd import Tensor
-
-try:
-    from autograd import viz
-except ImportError:  # the graph renderer is optional: everything else runs without it
-    viz = None
-
-
-def draw(root, **options):
-    """The computational graph of `root` as a picture (needs autograd.viz and Graphviz's `dot`)."""
-    if viz is None or shutil.which("dot") is None:
-        return print("(graph pictures need autograd.viz and Graphviz's `dot` program)")
-    return viz.draw_graph(root, **options)
 
 # %% [markdown]
 # ## 1. The data: five classes in the plane

@@ -12,21 +12,10 @@
 #    We reproduce the stall and its cause (tiny initialisation; saturated sigmoids for large ones) by experiment.
 
 # %%
-import sys
 import time
-from pathlib import Path
-
-ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "autograd" / "tensor.py").exists())
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # run from notebooks/ or the repo root without installing
-
-try:  # small matrices: one BLAS thread is much faster than several competing for the cores
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(1, "blas")
-except ImportError:
-    pass
 
 import matplotlib.pyplot as plt
+import nbsetup  # noqa: F401  (notebooks/nbsetup.py: repo on sys.path, one BLAS thread)
 import numpy as np
 from sklearn.manifold import TSNE
 
