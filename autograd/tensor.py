@@ -96,9 +96,6 @@ class Op:
         self.name, self.forward, self.variadic, self.saves = name, forward, variadic, saves
         self.vjps = _ArgnumVJPs(vjps[0]) if variadic else vjps
 
-    def vjp(self, i: int) -> Callable:
-        return self.vjps[i]
-
     def __repr__(self) -> str:
         return f"<op {self.name}>"
 

@@ -305,7 +305,7 @@ class _View:
             args = [p.data for p in t._parents]
             for slot, p in enumerate(t._parents):
                 if p.requires_grad and p.data.size == 1:
-                    d = t._op.vjp(slot)(np.ones_like(t.data), t.data, *args, **t._params)
+                    d = t._op.vjps[slot](np.ones_like(t.data), t.data, *args, **t._params)
                     local[(j, slot)] = np.sum(d)
         return local
 
