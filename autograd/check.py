@@ -1,4 +1,4 @@
-"""Checking gradients: finite differences (`gradcheck`) and full Jacobians (`jacobian`)."""
+"""Checking gradients against float64 central differences: `gradcheck` and `numerical_grad`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor, grad
+from autograd.engine import Tensor, grad
 
-__all__ = ["gradcheck", "jacobian", "numerical_grad"]
+__all__ = ["gradcheck", "numerical_grad"]
 
 
 def _as_inputs(inputs: Any) -> list[Tensor]:
@@ -24,14 +24,14 @@ def numerical_grad(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: flo
     """
     grads = []
     for x in inputs:
-        g = np.zeros_like(x.data)
-        flat, gflat = x.data.reshape(-1), g.reshape(-1)
+        g = np.zeros_like(x.numpy())
+        flat, gflat = x.numpy().reshape(-1), g.reshape(-1)  # a view: entries are nudged in place
         for k in range(flat.size):
             old = flat[k]
             flat[k] = old + eps
-            up = np.array(fn(*inputs).data, dtype=np.float64)  # a copy: outputs may be views of x
+            up = np.array(fn(*inputs).numpy(), dtype=np.float64)  # a copy: outputs may be views of x
             flat[k] = old - eps
-            down = np.array(fn(*inputs).data, dtype=np.float64)
+            down = np.array(fn(*inputs).numpy(), dtype=np.float64)
             flat[k] = old
             diff = (up - down) if direction is None else (up - down) * direction
             gflat[k] = diff.sum() / (2 * eps)
@@ -55,12 +55,12 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Tensor | Sequence[Tensor], eps:
         if not x.requires_grad:
             raise ValueError(f"gradcheck: input {i} (shape {x.shape}) has requires_grad=False")
     out = fn(*inputs)
-    v = np.random.default_rng(seed).standard_normal(out.shape) if out.size > 1 else None
-    analytic = grad(out, inputs, grad_outputs=v if v is not None else np.ones_like(out.data),
+    v = np.random.default_rng(seed).standard_normal(out.shape) if out.numel() > 1 else None
+    analytic = grad(out, inputs, grad_outputs=v if v is not None else np.ones_like(out.numpy()),
                     allow_unused=True)
     numeric = numerical_grad(fn, inputs, eps, v)
     for i, (a, n) in enumerate(zip(analytic, numeric)):
-        a = np.zeros_like(n) if a is None else a.data
+        a = np.zeros_like(n) if a is None else a.numpy()
         err = np.abs(a - n) - (atol + rtol * np.abs(n))
         if err.size and err.max() > 0:
             k = np.unravel_index(np.argmax(err), err.shape)
@@ -68,22 +68,3 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Tensor | Sequence[Tensor], eps:
                                  f"{tuple(int(j) for j in k)}: backward gives {a[k]:.10g}, finite "
                                  f"differences give {n[k]:.10g} (atol={atol}, rtol={rtol})")
     return True
-
-
-def jacobian(fn: Callable[[Tensor], Tensor], x: Tensor) -> np.ndarray:
-    """The full Jacobian ∂fn(x)_i/∂x_j by reverse mode: one backward per output entry.
-
-    Returns an array of shape fn(x).shape + x.shape.  Example: the softmax
-    Jacobian of report 002 eq. 1.4, `jacobian(softmax, z)` = diag(ŷ) − ŷŷᵀ.
-    """
-    if not x.requires_grad:
-        x = Tensor(x.data, requires_grad=True)
-    out = fn(x)
-    rows = np.zeros((out.size,) + x.shape, dtype=x.dtype)
-    for i in range(out.size):
-        seed = np.zeros(out.size, dtype=out.dtype)
-        seed[i] = 1
-        (g,) = grad(out, x, grad_outputs=seed.reshape(out.shape), retain_graph=True, allow_unused=True)
-        if g is not None:
-            rows[i] = g.data
-    return rows.reshape(out.shape + x.shape)

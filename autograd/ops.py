@@ -1,133 +1,180 @@
 """The op table: every differentiable operation, its forward and its VJP side by side.
 
-Room two of two (the engine is `autograd/tensor.py`).  Each entry reads
+Room two of two (the engine is `autograd/engine.py`).  Each entry reads
 
-    name = primitive("name", forward, vjp_for_input_0, vjp_for_input_1, ...)
+    @primitive(vjp_for_input_0, vjp_for_input_1, ...)
+    def name(inputs..., *, params...):
+        "what it computes"
+        return numpy forward
 
-where `forward` works on numpy arrays and `vjp_i(g, out, *inputs, **params)`
-maps g = ∂L/∂out to ∂L/∂input_i.  Notation: ḡ is the incoming gradient, y the
-op's output.  Rules that hold for every entry:
+where `vjp_i(g, y, *inputs, **params)` maps g = ∂L/∂y to ∂L/∂input_i.
+Notation: ḡ (g) is the incoming gradient, y the op's output.  Rules that hold
+for every entry:
 
 * VJPs use only operators and the functions of this module, so they run on
   ndarrays (ordinary backward) and on Tensors (`create_graph=True`, higher
-  derivatives) alike.
-* VJPs may return a gradient of the *broadcast* shape; the engine sums it back
-  to the input's shape (`tensor._fit`).  So no VJP here un-broadcasts.
-* Masks (relu, max, clip, ...) are constants: they are built from raw data
-  with `_raw`, so they never enter the graph.
-* An entry made with `saves=True` (softplus, cross_entropy) has a forward that
-  returns `(out, saved)`, and its VJPs get `saved=`: a value the forward
-  computed anyway (e^−|x|, ŷ), reused instead of computed again.  Saved values
-  are plain arrays, so when the VJP runs on Tensors (a second derivative) it
-  rebuilds what it needs as ops (`sigmoid(x)`, `softmax(z)`).
+  derivatives) alike.  They never use `.size` (a method on Tensors, a count on
+  arrays): shapes only.
+* VJPs may return a gradient of the *broadcast* shape or another dtype; the
+  engine brings it to the input's shape and dtype (`engine._unbroadcast`).
+* Masks (relu, max, clip, ...) are constants: they are built from raw values
+  with `unwrap`, so they never enter the graph.
+* Axes arrive normalised (non-negative, a tuple or None) from the Tensor
+  methods (`autograd/methods.py`), which translate PyTorch's `dim=`.
+* An entry with `saves=True` (softplus, cross_entropy) has a forward that
+  returns `(y, saved)`, and its VJPs get `saved=`: a value the forward computed
+  anyway, reused instead of computed again.  Saved values are plain arrays, so
+  when the VJP runs on Tensors (a second derivative) it rebuilds what it needs
+  as ops.
+
+`help(autograd.sigmoid)` shows an op's rule; `autograd.sigmoid??` in a notebook
+shows its whole entry.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from autograd.tensor import Tensor, primitive
+from autograd.engine import Tensor, broadcast_to, cast, primitive, sum_to, unwrap
 
 __all__ = [
-    "add", "sub", "mul", "div", "neg", "pow", "matmul", "maximum", "minimum", "where",
-    "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "softplus", "clip",
-    "sum", "mean", "max", "reshape", "transpose", "broadcast_to", "sum_to", "getitem",
+    "add", "sub", "mul", "div", "neg", "pow", "pow_scalar", "matmul", "maximum", "minimum", "where",
+    "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "softplus", "clip", "sin", "cos", "exp2", "log2",
+    "log1p", "expm1", "round", "floor", "ceil", "sign",
+    "sum", "mean", "max", "min", "prod", "logsumexp", "norm", "cumsum",
+    "reshape", "transpose", "broadcast_to", "sum_to", "cast", "getitem", "take", "scatter_add", "setitem", "fill",
+    "copy_from", "clone", "tile",
     "concatenate", "stack", "softmax", "log_softmax", "cross_entropy",
 ]
 
-_builtin_sum = sum
+_builtin_sum, _builtin_max, _builtin_abs, _builtin_round = sum, max, abs, round
 
 
-def _raw(x: Any) -> Any:
-    """The numpy value of an ndarray or Tensor (for masks, which are constants)."""
-    return x.data if isinstance(x, Tensor) else x
-
-
-def _keep(g: Any, shape: tuple, axis: Any) -> Any:
-    """Re-insert the axes a reduction removed, so ḡ broadcasts against its input."""
+def _restore_axes(g: Any, shape: tuple, axis: tuple | None) -> Any:
+    """Put back the axes a reduction removed (as length 1), so ḡ broadcasts against its input."""
     if axis is None:
-        return g.reshape((1,) * len(shape))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+        return reshape(g, shape=(1,) * len(shape))
     kept = list(shape)
-    for a in axes:
-        kept[a % len(shape)] = 1
-    return g.reshape(tuple(kept))
+    for a in axis:
+        kept[a] = 1
+    return reshape(g, shape=tuple(kept))
+
+
+def _count(shape: tuple, axis: tuple | None) -> int:
+    """How many entries a reduction over `axis` combines into each output."""
+    return math.prod(shape) if axis is None else math.prod(shape[a] for a in axis)
 
 
 # ----------------------------------------------------------------------------- arithmetic
-# Binary ops broadcast like numpy; the engine sums each gradient back to its input.
+# Binary ops broadcast like numpy; the engine sums each gradient back to its input.  Their
+# forwards are Python's operators: numpy's ufuncs for arrays, its fast scalar math for 0-d values.
 
-add = primitive("add", np.add,
-                lambda g, y, a, b: g,                    # ∂(a+b)/∂a = 1
-                lambda g, y, a, b: g)                    # ∂(a+b)/∂b = 1
-
-sub = primitive("sub", np.subtract,
-                lambda g, y, a, b: g,                    # ∂(a−b)/∂a = 1
-                lambda g, y, a, b: -g)                   # ∂(a−b)/∂b = −1
-
-mul = primitive("mul", np.multiply,
-                lambda g, y, a, b: g * b,                # ∂(ab)/∂a = b
-                lambda g, y, a, b: g * a)                # ∂(ab)/∂b = a
-
-div = primitive("div", np.true_divide,
-                lambda g, y, a, b: g / b,                # ∂(a/b)/∂a = 1/b
-                lambda g, y, a, b: -g * y / b)           # ∂(a/b)/∂b = −a/b² = −y/b
-
-neg = primitive("neg", np.negative,
-                lambda g, y, a: -g)
-
-_pow_tensor = primitive("pow", np.power,
-                        lambda g, y, a, b: g * b * a ** (b - 1),  # ∂aᵇ/∂a = b·aᵇ⁻¹
-                        lambda g, y, a, b: g * y * log(a))       # ∂aᵇ/∂b = aᵇ·ln a (a > 0)
+@primitive(lambda g, y, a, b: g,                         # ∂(a+b)/∂a = 1
+           lambda g, y, a, b: g,                         # ∂(a+b)/∂b = 1
+           forward=operator.add)
+def add(a: Any, b: Any) -> Any:
+    """a + b, elementwise with broadcasting.  Rule: ∂/∂a = ∂/∂b = 1."""
 
 
-def _pow_number(a: np.ndarray, *, p: float) -> np.ndarray:
+@primitive(lambda g, y, a, b: g,                         # ∂(a−b)/∂a = 1
+           lambda g, y, a, b: -g,                        # ∂(a−b)/∂b = −1
+           forward=operator.sub)
+def sub(a: Any, b: Any) -> Any:
+    """a − b, elementwise with broadcasting.  Rule: ∂/∂a = 1, ∂/∂b = −1."""
+
+
+@primitive(lambda g, y, a, b: g * b,                     # ∂(ab)/∂a = b
+           lambda g, y, a, b: g * a,                     # ∂(ab)/∂b = a
+           forward=operator.mul)
+def mul(a: Any, b: Any) -> Any:
+    """a · b, elementwise with broadcasting.  Rule: ∂/∂a = b, ∂/∂b = a."""
+
+
+@primitive(lambda g, y, a, b: g / b,                     # ∂(a/b)/∂a = 1/b
+           lambda g, y, a, b: -g * y / b,                # ∂(a/b)/∂b = −a/b² = −y/b
+           forward=operator.truediv)
+def div(a: Any, b: Any) -> Any:
+    """a / b, elementwise (true division).  Rule: ∂/∂a = 1/b, ∂/∂b = −a/b²."""
+
+
+@primitive(lambda g, y, a: -g, forward=operator.neg)
+def neg(a: Any) -> Any:
+    """−a.  Rule: ∂/∂a = −1."""
+
+
+def _pow_vjp_base(g: Any, y: Any, a: Any, b: Any) -> Any:
+    """∂aᵇ/∂a = b·aᵇ⁻¹, and 0 where b = 0 (so x ** 0 has gradient 0 at x = 0, as PyTorch)."""
+    zero_exp = unwrap(b) == 0
+    d = b * a ** (b - 1)
+    return g * (where(zero_exp, 0.0, d) if np.any(zero_exp) else d)
+
+
+def _pow_vjp_exponent(g: Any, y: Any, a: Any, b: Any) -> Any:
+    """∂aᵇ/∂b = aᵇ·ln a, and 0 where a = 0 and b ≥ 0 (the limit; PyTorch's choice)."""
+    at_zero = (unwrap(a) == 0) & (unwrap(b) >= 0)
+    if np.any(at_zero):
+        return g * where(at_zero, 0.0, y * log(where(at_zero, 1.0, a)))
+    return g * y * log(a)
+
+
+@primitive(_pow_vjp_base, _pow_vjp_exponent, forward=np.power)
+def pow(a: Any, b: Any) -> Any:
+    """aᵇ with a tensor exponent.  Rule: ∂/∂a = b·aᵇ⁻¹, ∂/∂b = aᵇ·ln a."""
+
+
+def _pow_scalar_vjp(g: Any, y: Any, a: Any, p: float) -> Any:
+    """(aᵖ)' = p·aᵖ⁻¹; for p = 0 the gradient is 0 (not 0·0⁻¹ = NaN at a = 0)."""
+    if p == 0:
+        return g * 0.0
+    if p == 1:
+        return g
+    return g * (p * a ** (p - 1))
+
+
+@primitive(_pow_scalar_vjp)
+def pow_scalar(a: Any, *, p: float) -> Any:
+    """aᵖ for a number p (the 2 of x ** 2), a parameter of the op, not an input.  Rule: p·aᵖ⁻¹."""
     return a ** p                                        # numpy squares for p = 2, takes √ for p = ½
 
 
-_pow_op = primitive("pow", _pow_number,
-                    lambda g, y, a, p: g * (p * a ** (p - 1)))   # (aᵖ)' = p·aᵖ⁻¹
+def _tie_share(a: Any, b: Any, dtype: Any) -> np.ndarray:
+    """1 where a wins, 0 where b wins, ½ on ties (the gradient is split evenly), in the gradient's dtype."""
+    a, b = unwrap(a), unwrap(b)
+    return ((a > b) + 0.5 * (a == b)).astype(dtype)
 
 
-def pow(a: Any, b: Any) -> Any:
-    """aᵇ.  A number exponent (the 2 of x ** 2) is a parameter of the op, not an input:
-    no constant tensor is made and no gradient is computed for it."""
-    if isinstance(b, (int, float)) and isinstance(a, Tensor):
-        return _pow_op(a, p=b)
-    return _pow_tensor(a, b)
+@primitive(lambda g, y, a, b: g * _tie_share(a, b, g.dtype),
+           lambda g, y, a, b: g * _tie_share(b, a, g.dtype),
+           forward=np.maximum)
+def maximum(a: Any, b: Any) -> Any:
+    """The larger of a and b, elementwise.  Rule: ḡ goes to the larger; ties split it evenly."""
 
 
-def _tie_share(a: Any, b: Any) -> np.ndarray:
-    """1 where a wins, 0 where b wins, ½ on ties (the gradient is split evenly)."""
-    a, b = _raw(a), _raw(b)
-    return (a > b) + 0.5 * (a == b)
+@primitive(lambda g, y, a, b: g * _tie_share(b, a, g.dtype),
+           lambda g, y, a, b: g * _tie_share(a, b, g.dtype),
+           forward=np.minimum)
+def minimum(a: Any, b: Any) -> Any:
+    """The smaller of a and b, elementwise.  Rule: ḡ goes to the smaller; ties split it evenly."""
 
 
-maximum = primitive("maximum", np.maximum,
-                    lambda g, y, a, b: g * _tie_share(a, b),
-                    lambda g, y, a, b: g * _tie_share(b, a))
-
-minimum = primitive("minimum", np.minimum,
-                    lambda g, y, a, b: g * _tie_share(b, a),
-                    lambda g, y, a, b: g * _tie_share(a, b))
-
-
-def _where(a: np.ndarray, b: np.ndarray, *, cond: np.ndarray) -> np.ndarray:
+@primitive(lambda g, y, a, b, cond: g * cond,
+           lambda g, y, a, b, cond: g * ~cond)
+def _where(a: Any, b: Any, *, cond: np.ndarray) -> Any:
+    """a where cond holds, else b.  Rule: ḡ goes to whichever was picked."""
     return np.where(cond, a, b)
 
 
-_where_op = primitive("where", _where,
-                      lambda g, y, a, b, cond: g * cond,
-                      lambda g, y, a, b, cond: g * ~cond)
-
-
 def where(cond: Any, a: Any, b: Any) -> Any:
-    """Pick `a` where `cond` holds, else `b`; the gradient goes to whichever was picked."""
-    return _where_op(a, b, cond=np.asarray(_raw(cond), dtype=bool))
+    """a where `cond` holds, else b (cond is a boolean mask, never differentiated)."""
+    c = np.asarray(unwrap(cond))
+    if c.dtype != np.bool_:
+        raise TypeError(f"where(): the condition must be a boolean tensor (a mask), got dtype {c.dtype}")
+    return _where(a, b, cond=c)
 
 
 # ----------------------------------------------------------------------------- matmul
@@ -135,10 +182,10 @@ def where(cond: Any, a: Any, b: Any) -> Any:
 def _matmul_vjp_a(g: Any, y: Any, a: Any, b: Any) -> Any:
     """∂L/∂A = ḡ Bᵀ (1-D operands are treated as a row or a column)."""
     if b.ndim == 1:                                      # (…, n) @ (n,) → (…)
-        return g.reshape(g.shape + (1,)) * b
+        return _column(g) * b
     if a.ndim == 1:                                      # (n,) @ (…, n, m) → (…, m)
-        return (b @ g.reshape(g.shape + (1,))).reshape(b.shape[:-1])
-    return g @ b.swapaxes(-1, -2)
+        return reshape(b @ _column(g), shape=b.shape[:-1])
+    return g @ transpose(b, axes=_swap_last(b.ndim))
 
 
 def _matmul_vjp_b(g: Any, y: Any, a: Any, b: Any) -> Any:
@@ -146,13 +193,24 @@ def _matmul_vjp_b(g: Any, y: Any, a: Any, b: Any) -> Any:
     if a.ndim == 1 and b.ndim == 1:
         return g * a
     if a.ndim == 1:                                      # outer product a ḡᵀ per batch
-        return a.reshape(a.shape + (1,)) * g.reshape(g.shape[:-1] + (1, g.shape[-1]))
+        return _column(a) * reshape(g, shape=g.shape[:-1] + (1, g.shape[-1]))
     if b.ndim == 1:                                      # Aᵀ ḡ, batch summed by the engine
-        return (a.swapaxes(-1, -2) @ g.reshape(g.shape + (1,))).reshape(a.shape[:-2] + a.shape[-1:])
-    return a.swapaxes(-1, -2) @ g
+        return reshape(transpose(a, axes=_swap_last(a.ndim)) @ _column(g), shape=a.shape[:-2] + a.shape[-1:])
+    return transpose(a, axes=_swap_last(a.ndim)) @ g
 
 
-def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _swap_last(ndim: int) -> tuple[int, ...]:
+    return tuple(range(ndim - 2)) + (ndim - 1, ndim - 2)
+
+
+def _column(v: Any) -> Any:
+    """v with a trailing axis of length 1 (a vector as a column)."""
+    return reshape(v, shape=v.shape + (1,))
+
+
+@primitive(_matmul_vjp_a, _matmul_vjp_b)
+def matmul(a: Any, b: Any) -> Any:
+    """A @ B (numpy's matmul: batches broadcast, 1-D operands are vectors).  Rule: ∂/∂A = ḡBᵀ, ∂/∂B = Aᵀḡ."""
     if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
         raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not fit: the last axis of the "
                          f"first ({a.shape[-1] if a.ndim else 'scalar'}) must equal the "
@@ -160,81 +218,73 @@ def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.matmul(a, b)
 
 
-matmul = primitive("matmul", _matmul, _matmul_vjp_a, _matmul_vjp_b)
-
-
 # ----------------------------------------------------------------------------- elementwise functions
 
-exp = primitive("exp", np.exp,
-                lambda g, y, x: g * y)                   # (eˣ)' = eˣ = y
-
-log = primitive("log", np.log,
-                lambda g, y, x: g / x)                   # (ln x)' = 1/x
-
-sqrt = primitive("sqrt", np.sqrt,
-                 lambda g, y, x: g / (2 * y))            # (√x)' = 1/(2√x)
-
-abs = primitive("abs", np.abs,
-                lambda g, y, x: g * np.sign(_raw(x)))    # sign(x); 0 at x = 0
+@primitive(lambda g, y, x: g * y, forward=np.exp)        # (eˣ)' = eˣ = y
+def exp(x: Any) -> Any:
+    """eˣ.  Rule: (eˣ)' = eˣ = y."""
 
 
-def _relu(x: np.ndarray) -> np.ndarray:
-    return np.maximum(x, 0.0)
+@primitive(lambda g, y, x: g / x, forward=np.log)        # (ln x)' = 1/x
+def log(x: Any) -> Any:
+    """ln x (−inf at 0, nan below).  Rule: (ln x)' = 1/x."""
 
 
-relu = primitive("relu", _relu,
-                 lambda g, y, x: g * (_raw(x) > 0))      # report 000 eq. 7: 1 if x > 0 else 0
+@primitive(lambda g, y, x: g / (2 * y), forward=np.sqrt)  # (√x)' = 1/(2√x)
+def sqrt(x: Any) -> Any:
+    """√x.  Rule: (√x)' = 1/(2√x) = 1/(2y)."""
+
+
+@primitive(lambda g, y, x: g * np.sign(unwrap(x)), forward=np.abs)
+def abs(x: Any) -> Any:
+    """|x|.  Rule: sign(x), and 0 at x = 0."""
+
+
+@primitive(lambda g, y, x: g * (unwrap(x) > 0))          # report 000 eq. 7: 1 if x > 0 else 0
+def relu(x: Any) -> Any:
+    """max(x, 0).  Rule (report 000 eq. 7): ∂/∂x = 1 if x > 0 else 0."""
+    return np.maximum(x, 0.0) if x.dtype.kind == "f" else np.maximum(x, 0)
 
 
 def _sigmoid_from(x: np.ndarray, e: np.ndarray) -> np.ndarray:
     """σ(x) from e = e^−|x| ≤ 1, so nothing overflows at ±1e4: 1/(1+e) for x ≥ 0, e/(1+e) for x < 0.
 
-    The numerator (1 if x ≥ 0 else e) is max(e, [x ≥ 0]) because e ≤ 1; np.where
-    computes the same 3–13× slower here (1.4 ms vs 0.1 ms for 1024 × 300 float32).
+    The numerator (1 if x ≥ 0 else e) is max(e, [x ≥ 0]) because e ≤ 1: the same
+    as np.where, and faster (`benchmarks/README.md`, "sigmoid").
     """
     y = np.maximum(e, x >= 0)
     y /= 1 + e
     return y
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """σ(x) = 1/(1+e⁻ˣ).  (np.exp is ~2.5× faster than np.tanh in float64.)"""
+@primitive(lambda g, y, x: g * y * (1 - y))              # σ' = σ(1 − σ)
+def sigmoid(x: Any) -> Any:
+    """σ(x) = 1/(1 + e⁻ˣ), stable at any x.  Rule: σ' = σ(1 − σ)."""
     return _sigmoid_from(x, np.exp(-np.abs(x)))
 
 
-sigmoid = primitive("sigmoid", _sigmoid,
-                    lambda g, y, x: g * y * (1 - y))     # σ' = σ(1 − σ)
-
-tanh = primitive("tanh", np.tanh,
-                 lambda g, y, x: g * (1 - y * y))        # tanh' = 1 − tanh²
+@primitive(lambda g, y, x: g * (1 - y * y), forward=np.tanh)  # tanh' = 1 − tanh²
+def tanh(x: Any) -> Any:
+    """tanh x.  Rule: tanh' = 1 − tanh² = 1 − y²."""
 
 
-def _softplus(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """softplus(x) = ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), finite for any x.
+def _softplus_vjp(g: Any, y: Any, x: Any) -> Any:
+    """softplus' = σ(x) = 1 − e^−y (report 001), from the output: exact to an ulp, no saved value."""
+    if isinstance(y, Tensor):
+        return g * sigmoid(x)
+    return g * -np.expm1(-y)
 
-    Also returns e = e^−|x|, which the VJP reuses (saves=True).
-    """
-    e = np.exp(-np.abs(x))
+
+@primitive(_softplus_vjp)
+def softplus(x: Any) -> Any:
+    """ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), finite for any x.  Rule: softplus' = σ(x)."""
     y = np.maximum(x, 0)
-    y += np.log1p(e)
-    return y, e
+    y += np.log1p(np.exp(-np.abs(x)))
+    return y
 
 
-def _softplus_vjp(g: Any, y: Any, x: Any, saved: np.ndarray) -> Any:
-    """softplus' = σ(x) (report 001), from the forward's e^−|x|: no exp in the backward pass.
-    Differentiating again (x a Tensor), σ(x) is recorded as an op instead."""
-    return g * (sigmoid(x) if isinstance(x, Tensor) else _sigmoid_from(x, saved))
-
-
-softplus = primitive("softplus", _softplus, _softplus_vjp, saves=True)
-
-
-def _clip(x: np.ndarray, *, lo: float | None, hi: float | None) -> np.ndarray:
-    return np.clip(x, lo, hi)
-
-
-def _inside(x: Any, lo: float | None, hi: float | None) -> np.ndarray:
-    x = _raw(x)
+def _inside(x: Any, lo: Any, hi: Any) -> np.ndarray:
+    x = unwrap(x)
     mask = np.ones(x.shape, dtype=bool)
     if lo is not None:
         mask &= x >= lo
@@ -243,114 +293,219 @@ def _inside(x: Any, lo: float | None, hi: float | None) -> np.ndarray:
     return mask
 
 
-clip = primitive("clip", _clip,
-                 lambda g, y, x, lo, hi: g * _inside(x, lo, hi))  # 1 inside [lo, hi], 0 outside
+@primitive(lambda g, y, x, lo, hi: g * _inside(x, lo, hi))  # 1 inside [lo, hi], 0 outside
+def clip(x: Any, *, lo: Any = None, hi: Any = None) -> Any:
+    """x limited to [lo, hi] (PyTorch's clamp).  Rule: 1 inside, 0 outside."""
+    if lo is None and hi is None:
+        raise ValueError("clip/clamp needs at least one of min and max")
+    return np.clip(x, lo, hi)
+
+
+@primitive(lambda g, y, x: g * cos(x), forward=np.sin)
+def sin(x: Any) -> Any:
+    """sin x.  Rule: sin' = cos."""
+
+
+@primitive(lambda g, y, x: -g * sin(x), forward=np.cos)
+def cos(x: Any) -> Any:
+    """cos x.  Rule: cos' = −sin."""
+
+
+@primitive(lambda g, y, x: g * y * math.log(2), forward=np.exp2)
+def exp2(x: Any) -> Any:
+    """2ˣ.  Rule: (2ˣ)' = 2ˣ ln 2."""
+
+
+@primitive(lambda g, y, x: g / (x * math.log(2)), forward=np.log2)
+def log2(x: Any) -> Any:
+    """log₂ x.  Rule: 1/(x ln 2)."""
+
+
+@primitive(lambda g, y, x: g / (1 + x), forward=np.log1p)
+def log1p(x: Any) -> Any:
+    """ln(1 + x), accurate near 0.  Rule: 1/(1 + x)."""
+
+
+@primitive(lambda g, y, x: g * (y + 1), forward=np.expm1)
+def expm1(x: Any) -> Any:
+    """eˣ − 1, accurate near 0.  Rule: eˣ = y + 1."""
+
+
+def _zero_vjp(g: Any, y: Any, x: Any) -> Any:
+    return g * 0.0
+
+
+@primitive(_zero_vjp, forward=np.round)
+def round(x: Any) -> Any:
+    """x rounded to the nearest integer (halves to even).  Rule: 0 (a step function)."""
+
+
+@primitive(_zero_vjp, forward=np.floor)
+def floor(x: Any) -> Any:
+    """⌊x⌋.  Rule: 0."""
+
+
+@primitive(_zero_vjp, forward=np.ceil)
+def ceil(x: Any) -> Any:
+    """⌈x⌉.  Rule: 0."""
+
+
+@primitive(_zero_vjp, forward=np.sign)
+def sign(x: Any) -> Any:
+    """−1, 0 or 1.  Rule: 0."""
 
 
 # ----------------------------------------------------------------------------- reductions
+# `axis` is None (all axes) or a tuple of non-negative axes; `keepdims` as in numpy.
 
-def _sum(x: np.ndarray, *, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+@primitive(lambda g, y, x, axis, keepdims: g if keepdims else _restore_axes(g, x.shape, axis))
+def sum(x: Any, *, axis: tuple | None = None, keepdims: bool = False) -> Any:
+    """Σ over `axis`.  Rule: every input entry gets the ḡ of its output slot."""
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 
-sum = primitive("sum", _sum,                             # every input entry gets ḡ of its slot
-                lambda g, y, x, axis, keepdims: g if keepdims else _keep(g, x.shape, axis))
-
-
-def _mean(x: np.ndarray, *, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+@primitive(lambda g, y, x, axis, keepdims: (g if keepdims else _restore_axes(g, x.shape, axis))
+           / _count(x.shape, axis))
+def mean(x: Any, *, axis: tuple | None = None, keepdims: bool = False) -> Any:
+    """The mean over `axis`.  Rule: every input entry gets ḡ/n (n entries per mean)."""
     return np.mean(x, axis=axis, keepdims=keepdims)
 
 
-def _mean_vjp(g: Any, y: Any, x: Any, axis: Any, keepdims: bool) -> Any:
-    n = x.size // (y.size or 1)                         # entries averaged into each output
-    return (g if keepdims else _keep(g, x.shape, axis)) / n
+def _extreme_vjp(g: Any, y: Any, x: Any, axis: tuple | None, keepdims: bool) -> Any:
+    """ḡ goes to the entries equal to the max (min); ties split it evenly (as in HIPS autograd)."""
+    best = unwrap(y) if keepdims else _restore_axes(unwrap(y), x.shape, axis)
+    winners = unwrap(x) == best
+    share = (winners / winners.sum(axis=axis, keepdims=True)).astype(g.dtype)
+    return (g if keepdims else _restore_axes(g, x.shape, axis)) * share
 
 
-mean = primitive("mean", _mean, _mean_vjp)
+def _nonempty(x: np.ndarray, axis: tuple | None, what: str) -> None:
+    if x.size == 0 and (axis is None or _builtin_max((x.shape[a] == 0 for a in axis), default=False)):
+        raise ValueError(f"{what} of an empty tensor of shape {x.shape} along dim {axis}: there is no value")
 
 
-def _max(x: np.ndarray, *, axis: Any = None, keepdims: bool = False) -> np.ndarray:
-    if x.size == 0:
-        raise ValueError(f"max of an empty tensor of shape {x.shape}")
+@primitive(_extreme_vjp)
+def max(x: Any, *, axis: tuple | None = None, keepdims: bool = False) -> Any:
+    """The largest entry over `axis`.  Rule: ḡ goes to the maxima, split evenly between ties."""
+    _nonempty(x, axis, "max")
     return np.max(x, axis=axis, keepdims=keepdims)
 
 
-def _max_vjp(g: Any, y: Any, x: Any, axis: Any, keepdims: bool) -> Any:
-    """ḡ goes to the maximal entries; ties split it evenly (as in HIPS autograd)."""
-    ymax = _raw(y) if keepdims else _keep(_raw(y), x.shape, axis)
-    winners = _raw(x) == ymax
-    share = winners / winners.sum(axis=axis, keepdims=True)
-    return (g if keepdims else _keep(g, x.shape, axis)) * share
+@primitive(_extreme_vjp)
+def min(x: Any, *, axis: tuple | None = None, keepdims: bool = False) -> Any:
+    """The smallest entry over `axis`.  Rule: ḡ goes to the minima, split evenly between ties."""
+    _nonempty(x, axis, "min")
+    return np.min(x, axis=axis, keepdims=keepdims)
 
 
-max = primitive("max", _max, _max_vjp)
+def _prod_vjp(g: Any, y: Any, x: Any, axis: tuple | None, keepdims: bool) -> Any:
+    """∂(Π x)/∂x_i = the product of the others: y/x_i where x_i ≠ 0, computed directly where it is 0."""
+    g = g if keepdims else _restore_axes(g, x.shape, axis)
+    xr = unwrap(x)
+    if np.all(xr != 0):
+        return g * (y if keepdims else _restore_axes(y, x.shape, axis)) / x
+    if isinstance(x, Tensor):
+        raise NotImplementedError("the second derivative of prod at an input that is 0 is not implemented")
+    return g * _product_of_others(xr, axis)
+
+
+def _product_of_others(x: np.ndarray, axis: tuple | None) -> np.ndarray:
+    """Π_{j≠i} x_j along the reduced axes, exact when some x_i are 0 (prefix × suffix products)."""
+    axes = tuple(range(x.ndim)) if axis is None else axis
+    moved = np.moveaxis(x, axes, tuple(range(x.ndim - len(axes), x.ndim)))
+    flat = moved.reshape(moved.shape[:x.ndim - len(axes)] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
+    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = np.flip(np.cumprod(np.concatenate([ones, np.flip(flat, -1)[..., :-1]], axis=-1), axis=-1), -1)
+    others = (before * after).reshape(moved.shape)
+    return np.moveaxis(others, tuple(range(x.ndim - len(axes), x.ndim)), axes)
+
+
+@primitive(_prod_vjp)
+def prod(x: Any, *, axis: tuple | None = None, keepdims: bool = False) -> Any:
+    """Π over `axis`.  Rule: ∂/∂x_i = the product of the other entries."""
+    return np.prod(x, axis=axis, keepdims=keepdims)
+
+
+@primitive(lambda g, y, x, axis, keepdims:
+           (g if keepdims else _restore_axes(g, x.shape, axis))
+           * exp(x - (y if keepdims else _restore_axes(y, x.shape, axis))))   # ∂/∂x = softmax(x)
+def logsumexp(x: Any, *, axis: tuple | None = None, keepdims: bool = False) -> Any:
+    """ln Σ eˣ over `axis`, shifted by the max so it never overflows.  Rule: ∂/∂x = softmax(x)."""
+    if x.size == 0:
+        return np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else (out.reshape(()) if axis is None else np.squeeze(out, axis=axis))
+
+
+def _norm_vjp(g: Any, y: Any, x: Any, axis: tuple | None, keepdims: bool) -> Any:
+    """∂‖x‖/∂x = x/‖x‖, and 0 where ‖x‖ = 0 (PyTorch's subgradient)."""
+    g = g if keepdims else _restore_axes(g, x.shape, axis)
+    yk = y if keepdims else _restore_axes(y, x.shape, axis)
+    zero = unwrap(yk) == 0
+    if np.any(zero):
+        return g * where(zero, 0.0, x / where(zero, 1.0, yk))
+    return g * x / yk
+
+
+@primitive(_norm_vjp)
+def norm(x: Any, *, axis: tuple | None = None, keepdims: bool = False) -> Any:
+    """The Euclidean norm √(Σx²) over `axis`.  Rule: x/‖x‖ (0 at x = 0)."""
+    return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+
+
+def _flip(x: Any, axis: int) -> Any:
+    index = (slice(None),) * axis + (slice(None, None, -1),)
+    return getitem(x, index=index)
+
+
+@primitive(lambda g, y, x, axis: _flip(cumsum(_flip(g, axis), axis=axis), axis))  # a reversed running sum
+def cumsum(x: Any, *, axis: int) -> Any:
+    """Running sum along `axis`.  Rule: ∂L/∂x_i = Σ_{j ≥ i} ḡ_j."""
+    return np.cumsum(x, axis=axis)
 
 
 # ----------------------------------------------------------------------------- shape
 
-def _reshape(x: np.ndarray, *, shape: tuple) -> np.ndarray:
+@primitive(lambda g, y, x, shape: reshape(g, shape=x.shape), view=True)
+def reshape(x: Any, *, shape: tuple) -> Any:
+    """The same entries in another shape (a view when possible).  Rule: reshape ḡ back."""
     try:
         return np.reshape(x, shape)
     except ValueError:
-        raise ValueError(f"cannot reshape a tensor of shape {x.shape} ({x.size} entries) "
-                         f"to {tuple(shape)}") from None
+        raise ValueError(f"cannot reshape a tensor of shape {x.shape} ({x.size} entries) to {tuple(shape)}") from None
 
 
-reshape = primitive("reshape", _reshape,
-                    lambda g, y, x, shape: g.reshape(x.shape))
-
-
-def _transpose(x: np.ndarray, *, axes: Sequence[int] | None = None) -> np.ndarray:
+@primitive(lambda g, y, x, axes: transpose(g, axes=None if axes is None else tuple(np.argsort(axes))), view=True)
+def transpose(x: Any, *, axes: tuple | None = None) -> Any:
+    """The axes permuted (reversed when `axes` is None); a view.  Rule: permute ḡ back."""
     return np.transpose(x, axes)
 
 
-def _transpose_vjp(g: Any, y: Any, x: Any, axes: Sequence[int] | None) -> Any:
-    return transpose(g, axes=None if axes is None else tuple(np.argsort(axes)))
-
-
-transpose = primitive("transpose", _transpose, _transpose_vjp)
-
-
-def _broadcast_to(x: np.ndarray, *, shape: tuple) -> np.ndarray:
-    return np.broadcast_to(x, shape)
-
-
-def _sum_to(x: np.ndarray, *, shape: tuple) -> np.ndarray:
-    """Sum `x` down to `shape`: the inverse of broadcasting (and its VJP).
-
-    The common case, a bias gradient Σ_n ḡ_n over the leading (batch) axes,
-    is a product with a vector of ones: BLAS does it 1.3–5× faster than
-    numpy's strided reduction over axis 0 (30 µs → 6 µs for 1024 × 12 here).
-    """
-    lead = x.ndim - len(shape)
-    if lead and x.shape[lead:] == shape and x.dtype.char in "fd" and x.size:  # float32/64: BLAS types
-        n = math.prod(x.shape[:lead])
-        ones = np.empty(n, x.dtype)
-        ones.fill(1)                                     # (np.ones costs 5× more on small arrays)
-        return (ones @ x.reshape(n, -1)).reshape(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-    return (x.sum(axis=axes, keepdims=True) if axes else x).reshape(shape)
-
-
-broadcast_to = primitive("broadcast_to", _broadcast_to,
-                         lambda g, y, x, shape: sum_to(g, shape=x.shape))
-
-sum_to = primitive("sum_to", _sum_to,
-                   lambda g, y, x, shape: broadcast_to(g, shape=x.shape))
-
-
 def _is_basic(index: Any) -> bool:
-    """True for indices made of ints, slices, None and Ellipsis (no repeats possible)."""
+    """True for indices made of ints, slices, None and Ellipsis (no repeats possible; a view)."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in parts)
 
 
-def _getitem(x: np.ndarray, *, index: Any) -> np.ndarray:
+@primitive(lambda g, y, x, index: scatter_add(g, shape=x.shape, index=index), view=True)
+def getitem(x: Any, *, index: Any) -> Any:
+    """x[index] for basic indices (ints, slices, None, ...): a view.  Rule: ḡ goes back to the indexed places."""
     return x[index]
 
 
-def _scatter_add(g: np.ndarray, *, shape: tuple, index: Any) -> np.ndarray:
-    """A zero array of `shape` with ḡ added at `index`; repeated indices accumulate."""
+@primitive(lambda g, y, x, index: scatter_add(g, shape=x.shape, index=index))
+def take(x: Any, *, index: Any) -> Any:
+    """x[index] for integer-array or boolean-mask indices: a copy.  Rule: ḡ is added back at the
+    indexed places (an index used twice gets both)."""
+    return x[index]
+
+
+@primitive(lambda g, y, x, shape, index: getitem(g, index=index))
+def scatter_add(g: Any, *, shape: tuple, index: Any) -> Any:
+    """A zero array of `shape` with g added at `index`; repeated indices accumulate (getitem's VJP)."""
     out = np.zeros(shape, dtype=g.dtype)
     if _is_basic(index):
         out[index] = g
@@ -359,166 +514,261 @@ def _scatter_add(g: np.ndarray, *, shape: tuple, index: Any) -> np.ndarray:
     return out
 
 
-getitem = primitive("getitem", _getitem,
-                    lambda g, y, x, index: scatter_add(g, shape=x.shape, index=index))
-
-scatter_add = primitive("scatter_add", _scatter_add,
-                        lambda g, y, x, shape, index: getitem(g, index=index))
+def _setitem_vjp_value(g: Any, y: Any, x: Any, v: Any, index: Any) -> Any:
+    return getitem(g, index=index)
 
 
-def _concatenate(*xs: np.ndarray, axis: int = 0) -> np.ndarray:
+@primitive(lambda g, y, x, v, index: g * _unset(x.shape, index),   # the overwritten places get nothing
+           _setitem_vjp_value)                                # the value gets ḡ at its places
+def setitem(x: Any, v: Any, *, index: Any) -> Any:
+    """A copy of x with x[index] = v (what `x[index] = v` records).  Rule: ḡ splits by place."""
+    out = np.array(x, copy=True)
+    out[index] = v
+    return out
+
+
+def _unset(shape: tuple, index: Any) -> np.ndarray:
+    mask = np.ones(shape, dtype=bool)
+    mask[index] = False
+    return mask
+
+
+@primitive(lambda g, y, x, value: g * 0.0)               # every entry is replaced: nothing flows back
+def fill(x: Any, *, value: Any) -> Any:
+    """A tensor of x's shape and dtype with every entry `value` (what `x.fill_(value)` records)."""
+    return np.full_like(x, value)
+
+
+@primitive(lambda g, y, x, src: g * 0.0,                  # x's old values are replaced
+           lambda g, y, x, src: g)                        # src's values flow through (summed if broadcast)
+def copy_from(x: Any, src: Any) -> Any:
+    """src broadcast to x's shape, in x's dtype (what `x.copy_(src)` records)."""
+    return np.broadcast_to(src, x.shape).astype(x.dtype)
+
+
+@primitive(lambda g, y, x: g)
+def clone(x: Any) -> Any:
+    """A copy with its own memory.  Rule: ḡ passes through."""
+    return np.array(x, copy=True)
+
+
+def _tile_vjp(g: Any, y: Any, x: Any, reps: tuple) -> Any:
+    """Each copy's ḡ adds back into x: reshape ḡ to (r₁, n₁, r₂, n₂, …) and sum the r axes."""
+    shape = (1,) * (len(reps) - x.ndim) + tuple(x.shape)
+    split = tuple(d for r, n in zip(reps, shape) for d in (r, n))
+    return reshape(sum(reshape(g, shape=split), axis=tuple(range(0, len(split), 2))), shape=x.shape)
+
+
+@primitive(_tile_vjp)
+def tile(x: Any, *, reps: tuple) -> Any:
+    """x repeated `reps` times along each axis (PyTorch's repeat, numpy's tile).  Rule: ḡ summed over copies."""
+    return np.tile(x, reps)
+
+
+def _concatenate_vjp(g: Any, y: Any, *xs: Any, axis: int) -> list:
+    """One split of ḡ along `axis`, a piece per input (linear in the number of inputs)."""
+    bounds = np.cumsum([x.shape[axis] for x in xs])[:-1]
+    if isinstance(g, Tensor):
+        starts = [0, *bounds.tolist()]
+        return [getitem(g, index=(slice(None),) * axis + (slice(s, s + x.shape[axis]),)) for s, x in zip(starts, xs)]
+    return np.split(g, bounds, axis=axis)
+
+
+@primitive(_concatenate_vjp, variadic=True)
+def _concatenate(*xs: Any, axis: int = 0) -> Any:
+    """Tensors joined along an existing axis.  Rule: each input gets its own slice of ḡ."""
     return np.concatenate(xs, axis=axis)
 
 
-def _concatenate_vjp(g: Any, y: Any, *xs: Any, axis: int, argnum: int) -> Any:
-    """Input i gets its own slice of ḡ along `axis`."""
-    ax = axis % y.ndim
-    start = _builtin_sum(x.shape[ax] for x in xs[:argnum])
-    return getitem(g, index=(slice(None),) * ax + (slice(start, start + xs[argnum].shape[ax]),))
-
-
-_concatenate_op = primitive("concatenate", _concatenate, _concatenate_vjp, variadic=True)
-
-
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Any:
-    """Join tensors along an existing axis (numpy.concatenate)."""
-    return _concatenate_op(*tensors, axis=axis)
+    """Join tensors along an existing axis (numpy.concatenate, PyTorch's cat)."""
+    if not len(tensors):
+        raise ValueError("concatenate/cat needs at least one tensor")
+    return _concatenate(*tensors, axis=axis)
 
 
-def _stack(*xs: np.ndarray, axis: int = 0) -> np.ndarray:
+def _stack_vjp(g: Any, y: Any, *xs: Any, axis: int) -> list:
+    """Input i gets slice i of ḡ along the new axis (one pass over ḡ for all inputs)."""
+    if isinstance(g, Tensor):
+        return [getitem(g, index=(slice(None),) * axis + (i,)) for i in range(len(xs))]
+    moved = np.moveaxis(g, axis, 0)
+    return list(moved)
+
+
+@primitive(_stack_vjp, variadic=True)
+def _stack(*xs: Any, axis: int = 0) -> Any:
+    """Tensors joined along a new axis.  Rule: input i gets slice i of ḡ."""
     return np.stack(xs, axis=axis)
 
 
-def _stack_vjp(g: Any, y: Any, *xs: Any, axis: int, argnum: int) -> Any:
-    """Input i gets slice i of ḡ along the new axis."""
-    return getitem(g, index=(slice(None),) * (axis % y.ndim) + (argnum,))
-
-
-_stack_op = primitive("stack", _stack, _stack_vjp, variadic=True)
-
-
 def stack(tensors: Sequence[Any], axis: int = 0) -> Any:
-    """Join tensors along a new axis (numpy.stack)."""
-    return _stack_op(*tensors, axis=axis)
+    """Join tensors along a new axis (numpy.stack, PyTorch's stack)."""
+    if not len(tensors):
+        raise ValueError("stack needs at least one tensor")
+    return _stack(*tensors, axis=axis)
 
 
 # ----------------------------------------------------------------------------- softmax family
 
-def _softmax(x: np.ndarray, *, axis: int = -1) -> np.ndarray:
+def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
     """ŷ_i = e^{θ_i} / Σ_j e^{θ_j}, computed on θ − max θ so no e^{θ} overflows."""
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     e /= e.sum(axis=axis, keepdims=True)
     return e
 
 
-softmax = primitive("softmax", _softmax,                 # report 002 eq. 1.4: J = diag(ŷ) − ŷŷᵀ,
-                    lambda g, y, x, axis: y * (g - (g * y).sum(axis=axis, keepdims=True)))  # ḡJ
+@primitive(lambda g, y, x, axis: y * (g - sum(g * y, axis=(axis,), keepdims=True)))  # ḡJ, J = diag(ŷ) − ŷŷᵀ
+def softmax(x: Any, *, axis: int = -1) -> Any:
+    """ŷ = e^θ / Σ e^θ along `axis` (report 002 eq. 1.4).  Rule: J = diag(ŷ) − ŷŷᵀ, so ḡJ = ŷ ⊙ (ḡ − ⟨ḡ, ŷ⟩)."""
+    return _softmax(x, axis)
 
 
-def _log_softmax(x: np.ndarray, *, axis: int = -1) -> np.ndarray:
-    """log ŷ_i = θ_i − max θ − log Σ_j e^{θ_j − max θ}: finite for logits of any size."""
+@primitive(lambda g, y, x, axis: g - exp(y) * sum(g, axis=(axis,), keepdims=True))  # ∂ log ŷ_i/∂θ_k = δ_ik − ŷ_k
+def log_softmax(x: Any, *, axis: int = -1) -> Any:
+    """log ŷ = θ − max θ − log Σ e^{θ − max θ}: finite for logits of any size.  Rule: δ_ik − ŷ_k."""
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
-log_softmax = primitive("log_softmax", _log_softmax,     # ∂ log ŷ_i/∂θ_k = δ_ik − ŷ_k
-                        lambda g, y, x, axis: g - exp(y) * g.sum(axis=axis, keepdims=True))
+def _per_row(g: Any, scale: float | None) -> Any:
+    """ḡ for each row: g·scale for a reduced loss, g as a column for reduction="none"."""
+    return _column(g) if scale is None else g * scale
 
 
-def _ce_forward(z: np.ndarray, *, target: np.ndarray, weight: np.ndarray | None,
-                reduction: str) -> tuple[np.ndarray, np.ndarray]:
-    """L = −Σ_i w_i y_i log ŷ_i per row (report 000 eq. 1), then reduced.
+def _ce_vjp_logits(g: Any, y: Any, z: Any, Y: Any, scale: float | None, saved: tuple) -> Any:
+    """∂L_i/∂θ = (Σ_c Y_ic) ŷ_i − Y_i: for a one-hot row, ŷ − y (reports 000, 002, 003)."""
+    p = softmax(z, axis=-1) if isinstance(z, Tensor) else saved[0]     # ŷ (the forward's, or as an op)
+    return (p * sum(Y, axis=(1,), keepdims=True) - Y) * _per_row(g, scale)
 
-    Also returns ŷ = softmax(z) for the VJP (saves=True).  With θ' = θ − max θ
-    and S = Σ_j e^{θ'_j}: log ŷ_i = θ'_i − log S and ŷ_i = e^{θ'_i} / S.
+
+def _ce_vjp_target(g: Any, y: Any, z: Any, Y: Any, scale: float | None, saved: tuple) -> Any:
+    """∂L_i/∂Y_ic = −log ŷ_ic (probability targets that require grad get this, as in PyTorch)."""
+    logp = log_softmax(z, axis=-1) if isinstance(z, Tensor) else saved[1]
+    return -logp * _per_row(g, scale)
+
+
+@primitive(_ce_vjp_logits, _ce_vjp_target, saves=True)
+def _cross_entropy_rows(z: Any, Y: Any, *, scale: float | None) -> Any:
+    """L_i = −Σ_c Y_ic log ŷ_ic for logits z (M, C) and weighted target rows Y (M, C) (report 000 eq. 1),
+    then ΣL_i · scale ("mean": scale = 1/normaliser, "sum": 1), or the L_i themselves (scale None).
+
+    With θ' = θ − max θ and S = Σ e^θ': log ŷ = θ' − log S (finite at logits of ±1e4), ŷ = e^θ'/S.
+    Saves (ŷ, log ŷ) for the VJPs.
     """
     shifted = z - z.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
     total = e.sum(axis=-1, keepdims=True)
-    log_total = np.log(total)
-    if target.dtype.kind in "iu":                        # class indices: only log ŷ_target is needed
-        losses = log_total[:, 0] - shifted[np.arange(len(target)), target]
-        wsum = float(len(target))  # a Python float keeps float32 losses float32
-        if weight is not None:
-            losses = losses * weight[target]
-            wsum = weight[target].sum()
-    else:                                                # one-hot or probability rows
-        wy = target if weight is None else target * weight
-        shifted -= log_total                             # log ŷ
-        losses = -(wy * shifted).sum(axis=-1)
-        wsum = float(len(target))
-    e /= total                                           # ŷ
-    if reduction == "none":
-        return losses, e
-    total_loss = losses.sum()
-    return (total_loss / wsum if reduction == "mean" else total_loss), e
+    logp = shifted - np.log(total)
+    losses = -(Y * logp).sum(axis=-1)
+    e /= total
+    return (losses if scale is None else losses.sum() * scale), (e, logp)
 
 
-def _ce_vjp(g: Any, y: Any, z: Any, target: np.ndarray, weight: np.ndarray | None,
-            reduction: str, saved: np.ndarray) -> Any:
-    """∂L/∂θ = ŷ − y per row (reports 000, 002, 003), scaled by weights and the reduction.
-
-    With class weights w: ∂L_i/∂θ = (Σ_k w_k y_ik) ŷ − w ⊙ y_i.  ŷ is the
-    forward's (`saved`); differentiating again (z a Tensor), it is recorded as
-    softmax(z) instead, so the second derivative sees how ŷ depends on θ.
-    """
-    zr = _raw(z)
-    p = softmax(z, axis=-1) if isinstance(z, Tensor) else saved
-    if target.dtype.kind in "iu":
-        wy = np.zeros(zr.shape, dtype=zr.dtype)
-        wy[np.arange(len(target)), target] = 1 if weight is None else weight[target]
-    else:
-        wy = (target if weight is None else target * weight).astype(zr.dtype, copy=False)
-    if weight is None and target.dtype.kind in "iu":    # one-hot rows: Σ_k y_ik = 1, so ∂L_i/∂θ = ŷ − y_i
-        grad = p - wy
-    else:
-        rowsum = wy.sum(axis=-1, keepdims=True)
-        grad = p * rowsum - wy
-    if reduction == "none":
-        return grad * g.reshape(g.shape + (1,))
-    if reduction == "mean":
-        norm = rowsum.sum() if (weight is not None and target.dtype.kind in "iu") else len(target)
-        return grad * (g / norm)
-    return grad * g
+_REDUCTIONS = ("mean", "sum", "none")
 
 
-_cross_entropy = primitive("cross_entropy", _ce_forward, _ce_vjp, saves=True)
-
-
-def cross_entropy(logits: Any, target: Any, weight: Any = None, reduction: str = "mean") -> Any:
+def cross_entropy(logits: Any, target: Any, weight: Any = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0, ignore_index: int = -100) -> Any:
     """Softmax followed by cross-entropy, fused: one node whose gradient is ŷ − y.
 
-    `logits` (N, C) or (C,); `target` integer classes (N,) or rows of
-    probabilities / one-hot (N, C); `weight` optional per-class weights (C,)
-    as in PyTorch: with class targets, "mean" divides by Σ w[target].
-    Logits of ±1e4 give a finite loss and gradient (log-sum-exp is shifted).
+    As `torch.nn.functional.cross_entropy`: `logits` (N, C), (C,) or (N, C, d₁, …);
+    `target` integer classes (N,) / (N, d₁, …) or probability rows of the logits'
+    shape; `weight` per-class weights (C,) ≥ 0; `reduction` "mean" (divides by
+    Σ w[target] for class targets, by the number of rows for probabilities), "sum"
+    or "none"; `label_smoothing` ε mixes ε/C into every row; class targets equal
+    to `ignore_index` count for nothing.  Targets become weighted rows Y (one-hot
+    for classes) and one normaliser first, so the op itself is one rule: ŷ − y.
+    Logits of ±1e4 give a finite loss and gradient.
     """
     z = logits if isinstance(logits, Tensor) else np.asarray(logits)
-    t = np.asarray(_raw(target))
-    single = z.ndim == 1
-    if single:
-        z = z.reshape((1, z.shape[0]))
-        t = t.reshape((1,) + t.shape)
-    if z.ndim != 2:
-        raise ValueError(f"cross_entropy expects logits of shape (N, C) or (C,), got {tuple(z.shape)}")
-    n, c = z.shape
-    if t.dtype.kind in "iu":
-        if t.shape != (n,):
-            raise ValueError(f"class targets must have shape ({n},) to match logits {tuple(z.shape)}, got {t.shape}")
-        if n and (np.minimum.reduce(t) < 0 or np.maximum.reduce(t) >= c):  # (t.min() adds a Python layer)
-            raise ValueError(f"class targets must lie in 0..{c - 1} for {c} classes; got values "
-                             f"from {t.min()} to {t.max()}")
-    elif t.dtype.kind == "f":
-        if t.shape != (n, c):
-            raise ValueError(f"probability targets must have the logits' shape {tuple(z.shape)}, got {t.shape}")
-    else:
-        raise TypeError(f"targets must be integer classes or float probabilities, got dtype {t.dtype}")
-    if reduction not in ("mean", "sum", "none"):
+    rows, Y, norm, shape = _target_rows(z, target, weight, reduction, label_smoothing, ignore_index)
+    scale = None if reduction == "none" else (1.0 if reduction == "sum" else 1.0 / norm)
+    out = _cross_entropy_rows(rows, Y, scale=scale)
+    return reshape(out, shape=shape) if reduction == "none" else out
+
+
+def _target_rows(z: Any, target: Any, weight: Any, reduction: str, eps: float,
+                 ignore_index: int) -> tuple[Any, Any, float, tuple]:
+    """Logits as rows (M, C), targets as weighted rows Y (M, C), the "mean" normaliser, the
+    per-row output shape; every check of cross_entropy's arguments is here."""
+    if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    w = None
-    if weight is not None:
-        w = np.asarray(_raw(weight), dtype=z.dtype)
-        if w.shape != (c,):
-            raise ValueError(f"class weights must have shape ({c},) for {c} classes, got {w.shape}")
-    out = _cross_entropy(z, target=t, weight=w, reduction=reduction)
-    return out[0] if (single and reduction == "none") else out
+    if not (isinstance(eps, (int, float)) and 0.0 <= eps <= 1.0):
+        raise ValueError(f"label_smoothing must be a number in [0, 1], got {eps!r}")
+    shape = tuple(z.shape)
+    if len(shape) == 0 or (len(shape) >= 2 and shape[1] == 0) or shape[-1] == 0 and len(shape) == 1:
+        raise ValueError(f"cross_entropy expects logits of shape (C,), (N, C) or (N, C, d1, ...) with C ≥ 1, "
+                         f"got {shape}")
+    if z.dtype.kind != "f":
+        raise TypeError(f"cross_entropy expects float logits, got dtype {z.dtype}")
+    c = shape[0] if len(shape) == 1 else shape[1]
+    if len(shape) == 1:
+        rows, per_row = reshape(z, shape=(1, c)), ()
+    elif len(shape) == 2:
+        rows, per_row = z, shape[:1]
+    else:                                                # (N, C, d1, …): classes last, then one row per position
+        order = (0, *range(2, len(shape)), 1)
+        rows, per_row = reshape(transpose(z, axes=order), shape=(-1, c)), (shape[0], *shape[2:])
+    m = math.prod(per_row)
+    w = _class_weights(weight, c, z.dtype)
+    t = unwrap(target)
+    t_arr = np.asarray(t)
+    if t_arr.dtype.kind in "iu":
+        if t_arr.shape != per_row:
+            raise ValueError(f"class targets must have shape {per_row} to match logits of shape {shape}, "
+                             f"got {t_arr.shape}")
+        flat = t_arr.reshape(m)
+        valid = flat != ignore_index
+        picked = flat[valid]
+        if picked.size and (picked.min() < 0 or picked.max() >= c):
+            bad = picked[(picked < 0) | (picked >= c)][0]
+            raise IndexError(f"class target {bad} is out of range for {c} classes (valid: 0 to {c - 1}"
+                             f"{f', or ignore_index={ignore_index}' if ignore_index < 0 or ignore_index >= c else ''})")
+        Y = np.zeros((m, c), dtype=z.dtype)
+        Y[np.flatnonzero(valid), picked] = 1.0 - eps
+        if eps:
+            Y[valid] += eps / c
+        if w is not None:
+            Y *= w
+            norm = float(w[picked].sum())
+        else:
+            norm = float(picked.size)
+        if reduction == "mean" and norm == 0:
+            raise ValueError("cross_entropy(reduction='mean'): nothing to average: "
+                             + ("the class weights of this batch's targets sum to 0" if picked.size
+                                else "every target equals ignore_index"))
+        return rows, Y, norm, per_row
+    if t_arr.dtype.kind == "f":
+        if t_arr.shape != shape:
+            if t_arr.shape == per_row:
+                raise TypeError(f"your labels are float ({t_arr.dtype}, shape {t_arr.shape}); pass integer "
+                                "class indices (e.g. labels.long()), or probability rows of the logits' shape "
+                                f"{shape}")
+            raise ValueError(f"probability targets must have the logits' shape {shape}, got {t_arr.shape}")
+        if not np.all(np.isfinite(t_arr)) or (t_arr < 0).any():
+            raise ValueError("probability targets must be finite and ≥ 0 (each row a distribution over the classes)")
+        sums = t_arr.sum(axis=0 if len(shape) == 1 else 1)
+        if sums.size and np.max(np.abs(sums - 1)) > 1e-6:
+            raise ValueError(f"probability targets must sum to 1 over the classes (within 1e-6); a row sums to "
+                             f"{sums.reshape(-1)[np.argmax(np.abs(sums - 1).reshape(-1))]:.6g}")
+        P = target if isinstance(target, Tensor) and target.requires_grad else t_arr
+        if len(shape) == 1:
+            P = reshape(P, shape=(1, c))
+        elif len(shape) > 2:
+            P = reshape(transpose(P, axes=(0, *range(2, len(shape)), 1)), shape=(-1, c))
+        Y = P if not eps else P * (1.0 - eps) + eps / c
+        if w is not None:
+            Y = Y * w
+        return rows, Y, float(m), per_row
+    raise TypeError(f"targets must be integer class indices or float probability rows, got dtype {t_arr.dtype}")
+
+
+def _class_weights(weight: Any, c: int, dtype: Any) -> np.ndarray | None:
+    if weight is None:
+        return None
+    w = np.asarray(unwrap(weight), dtype=dtype)
+    if w.shape != (c,):
+        raise ValueError(f"class weights must have shape ({c},) for {c} classes, got {w.shape}")
+    if not np.all(np.isfinite(w)) or (w < 0).any():
+        raise ValueError(f"class weights must be finite and ≥ 0, got {w.tolist()}")
+    return w

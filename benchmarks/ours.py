@@ -24,7 +24,7 @@ def make_net(p: Net) -> Callable[[], None]:
     model = nn.MLP(sizes, activation=p.activation, dtype=p.X.dtype)
     linears = [layer for layer in model if isinstance(layer, nn.Linear)]
     for layer, w, b in zip(linears, p.weights, p.biases):
-        layer.weight.data, layer.bias.data = w, b
+        layer.weight.data, layer.bias.data = w, b  # shares the arrays (no copies)
     opt = nn.optim.SGD(model.parameters(), lr=LR)
     return steps.train(model, nn.CrossEntropyLoss(), opt, Tensor(p.X), p.y)
 

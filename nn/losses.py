@@ -29,7 +29,7 @@ def mse_loss(pred: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     Shapes must match exactly: a (N, 1) prediction against a (N,) target
     would broadcast to (N, N) and be silently wrong, so it is an error.
     """
-    tshape = np.shape(target.data if isinstance(target, Tensor) else target)
+    tshape = np.shape(target.numpy() if isinstance(target, Tensor) else target)
     if tuple(pred.shape) != tuple(tshape):
         raise ValueError(f"MSELoss: prediction shape {tuple(pred.shape)} and target shape {tuple(tshape)} "
                          "differ; reshape one so they match (broadcasting here is almost always a bug)")
@@ -39,7 +39,7 @@ def mse_loss(pred: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 
 def nll_loss(log_probs: Tensor, target: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
     """−log p[target], for log-probabilities (e.g. from `log_softmax`); class weights as in PyTorch."""
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    t = np.asarray(target.numpy() if isinstance(target, Tensor) else target)
     if log_probs.ndim != 2 or t.shape != (log_probs.shape[0],) or t.dtype.kind not in "iu":
         raise ValueError(f"NLLLoss expects log-probabilities (N, C) and integer targets (N,), got "
                          f"{tuple(log_probs.shape)} and {t.shape} of dtype {t.dtype}")
@@ -49,7 +49,7 @@ def nll_loss(log_probs: Tensor, target: Any, weight: Any = None, reduction: str 
     picked = -log_probs[np.arange(len(t)), t]
     if weight is None:
         return _reduce(picked, _check_reduction(reduction))
-    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=log_probs.dtype)[t]
+    w = np.asarray(weight.numpy() if isinstance(weight, Tensor) else weight, dtype=log_probs.dtype)[t]
     if reduction == "mean":
         return (picked * w).sum() / w.sum()
     return _reduce(picked * w, _check_reduction(reduction))

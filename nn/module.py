@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, ops
-from autograd.tensor import _mode
+from autograd import Tensor, module_scope, ops
 from nn.init import initialise
 
 __all__ = ["Parameter", "Module", "Sequential", "Linear", "Embedding", "MLP",
@@ -30,7 +29,7 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
-        data = np.asarray(data.data if isinstance(data, Tensor) else data)
+        data = np.asarray(data.numpy() if isinstance(data, Tensor) else data)
         if data.dtype.kind != "f":
             data = data.astype(np.float64)
         super().__init__(data, requires_grad=requires_grad, name=name)
@@ -64,12 +63,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        outer = _mode.scope
-        _mode.scope = self._label if outer is None else f"{outer}/{self._label}"
-        try:
+        with module_scope(self._label):
             return self.forward(*args, **kwargs)
-        finally:
-            _mode.scope = outer
 
     # -- parameters
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
@@ -89,7 +84,7 @@ class Module:
 
     def num_parameters(self) -> int:
         """How many numbers the model learns (report 001's network: 101)."""
-        return sum(p.size for p in self.parameters())
+        return sum(p.numel() for p in self.parameters())
 
     def zero_grad(self) -> None:
         for p in self.parameters():
@@ -106,7 +101,7 @@ class Module:
     # -- saving and loading
     def state_dict(self) -> dict[str, np.ndarray]:
         """{dotted name: copy of the parameter's array}."""
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        return {name: p.numpy().copy() for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Copy arrays into the parameters; names and shapes must match exactly."""
@@ -207,7 +202,7 @@ class Embedding(Module):
         self.weight = Parameter(initialise(init, (num_embeddings, embedding_dim), std, dtype))
 
     def forward(self, indices: Any) -> Tensor:
-        idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+        idx = np.asarray(indices.numpy() if isinstance(indices, Tensor) else indices)
         if idx.dtype.kind not in "iu":
             raise TypeError(f"Embedding takes integer indices, got dtype {idx.dtype}")
         if idx.size and (idx.min() < 0 or idx.max() >= self.num_embeddings):

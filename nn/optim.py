@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from autograd import no_grad
 from nn.module import Parameter
 
 __all__ = ["Optimizer", "SGD", "Adam", "StepLR", "ExponentialLR"]
@@ -35,9 +36,10 @@ class Optimizer:
     def step(self) -> None:
         """Apply one update to every parameter that has a gradient."""
         self.steps += 1
-        for p, state in zip(self.params, self.state):
-            if p.grad is not None:
-                self.update(p, p.grad.data, state)
+        with no_grad():
+            for p, state in zip(self.params, self.state):
+                if p.grad is not None:
+                    self.update(p, p.grad.numpy(), state)
 
     def update(self, p: Parameter, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         raise NotImplementedError
@@ -58,7 +60,7 @@ class SGD(Optimizer):
 
     def update(self, p: Parameter, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         if self.weight_decay:
-            g = g + self.weight_decay * p.data
+            g = g + self.weight_decay * p.numpy()
         if self.momentum:
             v = state.get("velocity")
             if v is None:
@@ -67,7 +69,7 @@ class SGD(Optimizer):
                 v *= self.momentum
                 v += g
             g = g + self.momentum * v if self.nesterov else v
-        p.data -= self.lr * g
+        p.sub_(self.lr * g)
 
 
 class Adam(Optimizer):
@@ -86,11 +88,11 @@ class Adam(Optimizer):
     def update(self, p: Parameter, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
         b1, b2 = self.betas
         if self.weight_decay:
-            g = g + self.weight_decay * p.data
+            g = g + self.weight_decay * p.numpy()
         if not state:
-            state["m"], state["v"] = np.zeros_like(p.data), np.zeros_like(p.data)
+            state["m"], state["v"] = np.zeros_like(p.numpy()), np.zeros_like(p.numpy())
             if self.amsgrad:
-                state["vmax"] = np.zeros_like(p.data)
+                state["vmax"] = np.zeros_like(p.numpy())
         m, v = state["m"], state["v"]
         m *= b1
         m += (1 - b1) * g
@@ -101,7 +103,7 @@ class Adam(Optimizer):
             v = state["vmax"]
         t = self.steps
         denom = np.sqrt(v) / np.sqrt(1 - b2 ** t) + self.eps
-        p.data -= (self.lr / (1 - b1 ** t)) * m / denom
+        p.sub_((self.lr / (1 - b1 ** t)) * m / denom)
 
 
 class StepLR:
