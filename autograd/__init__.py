@@ -26,6 +26,7 @@ from autograd.check import gradcheck, numerical_grad
 from autograd.dtypes import *  # noqa: F403  float32, int64, ...
 from autograd.dtypes import __all__ as _dtype_names
 from autograd.engine import (
+    Parameter,
     Tensor,
     enable_grad,
     from_numpy,
@@ -64,7 +65,7 @@ def __getattr__(name: str):  # `torch.nn` and `torch.optim` after `import autogr
 
 
 __all__ = [
-    "Tensor", "tensor", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
+    "Tensor", "Parameter", "tensor", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
     "primitive", "module_scope", "walk", "inputs_of", "is_freed", "from_numpy", "gradcheck", "numerical_grad",
     "jacobian", "hessian", "functional", "ops", "cross_entropy", "MaxResult",
     *_dtype_names, *_factory_names, *_method_names,

@@ -43,7 +43,7 @@ import numpy as np
 __all__ = [
     "Tensor", "Op", "primitive", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
     "is_grad_enabled", "module_scope", "grad", "walk", "inputs_of", "is_freed", "unwrap", "from_numpy",
-    "inplace", "record", "GradFn", "AccumulateGrad", "RemovableHandle",
+    "inplace", "record", "backprop", "tracers", "Parameter", "GradFn", "AccumulateGrad", "RemovableHandle", "SMALL",
 ]
 
 
@@ -62,6 +62,9 @@ _local = _ThreadState()
 # scope, so the common case (every thread recording, no module) reads two plain lists.
 _off: list[None] = []
 _scoped: list[None] = []
+# Tracers (autograd.compile): while one is set, `record` reports every op it runs and `backprop`
+# every VJP step, to tracers[-1].  Empty, as nearly always, it costs one list check per op.
+tracers: list[Any] = []
 
 
 def is_grad_enabled() -> bool:
@@ -400,6 +403,8 @@ def record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
         out._base = src if src._base is None else src._base
         if type(out._data) is not np.ndarray:  # a view of a numpy scalar is a copy: view an array instead
             out._data = spec.forward(_own(src), **params)
+    if tracers:
+        tracers[-1].op(spec, parents, params, out)
     return out
 
 
@@ -830,7 +835,27 @@ class Tensor:
             seed = _seed(self, gradient, create_graph, "backward(gradient=...)")
         keep = create_graph if retain_graph is None else retain_graph
         only = None if inputs is None else _tensor_list(inputs, "backward(inputs=...)")
-        _backprop([self], [seed], keep, create_graph, True, only)
+        backprop([self], [seed], keep, create_graph, True, only)
+
+
+class Parameter(Tensor):
+    """A Tensor that a module trains: requires_grad=True by default, float data (ints become float64).
+
+    `path` is the dotted name the owning nn.Module gives it ("0.weight"); the
+    renderer shows it when no `name` was given.  (`nn.Parameter` is this class.)
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, data: Any = None, requires_grad: bool = True, name: str | None = None) -> None:
+        arr = _as_array(0.0 if data is None else data, None, "Parameter data")
+        if arr.dtype.kind != "f":
+            arr = arr.astype(_FLOAT)
+        super().__init__(arr, requires_grad=requires_grad, name=name)
+        self.path: str | None = None
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
 
 
 class RemovableHandle:
@@ -1135,11 +1160,13 @@ def _scalars(parents: tuple, out: np.ndarray) -> tuple[Any, Any]:
 SMALL = 1024  # entries: backward keeps the links of nodes this small (see is_freed)
 
 
-def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, accumulate: bool = True,
+def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, accumulate: bool = True,
               only: list[Tensor] | None = None, on_step: Callable | None = None,
               walk_freed: bool = False) -> dict[Tensor, Any]:
-    """Walk the graph from `roots` back to the leaves; return the gradients that reached the leaves
-    (and `only`'s tensors), and add them into `.grad` when `accumulate`.
+    """The backward walk: from `roots` (seeded with `seeds`) back to the leaves.  Returns the
+    gradients that reached the leaves (and `only`'s tensors, by tensor), and adds them into
+    `.grad` when `accumulate`.  `Tensor.backward` and `grad` call it; so do tools (the renderer,
+    `compile`) that watch it through `on_step`.
 
     Pending gradients wait in a dict keyed by node; the heap holds (−creation
     number, node), so the newest waiting node comes out first, its gradient
@@ -1148,6 +1175,8 @@ def _backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, a
     Without `keep`, each node is marked freed (see `is_freed`); `walk_freed`
     lets the renderer walk a freed graph on the side.
     """
+    if tracers and on_step is None:
+        on_step = tracers[-1].step
     pending: dict[Tensor, Any] = {}
     heap: list[tuple[int, Tensor]] = []
     for root, seed in zip(roots, seeds):
@@ -1341,7 +1370,7 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
         if not t._rg:
             raise RuntimeError(f"grad(): input {k} (shape {t.shape}) does not require grad")
     keep = create_graph if retain_graph is None else retain_graph
-    found = _backprop(outs, seeds, keep, create_graph, accumulate=False, only=ins)
+    found = backprop(outs, seeds, keep, create_graph, accumulate=False, only=ins)
     result: list[Tensor | None] = []
     for k, t in enumerate(ins):
         g = found.get(t)

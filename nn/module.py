@@ -16,23 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, module_scope, ops
+from autograd import Parameter, Tensor, module_scope, ops
 from nn.init import initialise
 
 __all__ = ["Parameter", "Module", "Sequential", "Linear", "Embedding", "MLP",
            "ReLU", "Sigmoid", "Tanh", "Softplus", "Identity", "get_activation", "load_state"]
-
-
-class Parameter(Tensor):
-    """A Tensor that a Module trains: requires_grad=True and float data by default."""
-
-    __slots__ = ()
-
-    def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
-        data = np.asarray(data.numpy() if isinstance(data, Tensor) else data)
-        if data.dtype.kind != "f":
-            data = data.astype(np.float64)
-        super().__init__(data, requires_grad=requires_grad, name=name)
 
 
 class Module:
