@@ -65,7 +65,7 @@ def __getattr__(name: str):  # `torch.nn` and `torch.optim` after `import autogr
 
 
 __all__ = [
-    "Tensor", "Parameter", "tensor", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
+    "Tensor", "Parameter", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
     "primitive", "module_scope", "walk", "inputs_of", "is_freed", "from_numpy", "gradcheck", "numerical_grad",
     "jacobian", "hessian", "functional", "ops", "cross_entropy", "MaxResult",
     *_dtype_names, *_factory_names, *_method_names,

@@ -34,7 +34,7 @@ import itertools
 import operator
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from heapq import heappop, heappush
 from typing import Any
 
@@ -457,7 +457,10 @@ def _as_array(data: Any, dtype: Any, what: str = "data", copy: bool = True) -> n
     if isinstance(data, Tensor):
         data = data._data
     if isinstance(data, np.ndarray):
-        arr = np.array(data, dtype=want, copy=True) if copy else (data if want is None else data.astype(want, copy=False))
+        if copy:
+            arr = np.array(data, dtype=want, copy=True)
+        else:
+            arr = data if want is None else data.astype(want, copy=False)
     elif data is None:
         raise TypeError(f"{what} is None; a tensor needs numbers (e.g. Tensor(0.0) or zeros(shape))")
     elif isinstance(data, (str, bytes)):
@@ -1105,7 +1108,8 @@ def _seed(root: Tensor, gradient: Any, create: bool, what: str) -> Any:
         return _leaf(np.asarray(arr)) if create else arr
     if isinstance(gradient, Tensor):
         arr = gradient._data
-    elif isinstance(gradient, np.ndarray) or (isinstance(gradient, (int, float, np.number)) and not isinstance(gradient, bool)):
+    elif isinstance(gradient, np.ndarray) or (isinstance(gradient, (int, float, np.number))
+                                              and not isinstance(gradient, bool)):
         arr = np.asarray(gradient)
     else:
         raise TypeError(f"{what} must be a Tensor (or an array) of the output's shape {root.shape}, "

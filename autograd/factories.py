@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Tensor, _as_array, _check_device, _dtype, _FLOAT, from_numpy
+from autograd.engine import _FLOAT, Tensor, _as_array, _check_device, _dtype, from_numpy
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",

@@ -569,6 +569,17 @@ def broadcast_to(input: Tensor, shape: Sequence[int]) -> Tensor:
     return expand(input, tuple(shape))
 
 
+def sum_to_size(input: Tensor, *size: Any) -> Tensor:
+    """Summed down to `size`, the inverse of `expand` (PyTorch's sum_to_size): the shape must expand to self's."""
+    shape = _sizes(size, "sum_to_size")
+    try:
+        if np.broadcast_shapes(shape, input.shape) != input.shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"sum_to_size: size {shape} is not expandable to the tensor's shape {input.shape}") from None
+    return input if shape == input.shape else ops.sum_to(input, shape=shape)
+
+
 def repeat(input: Tensor, *sizes: Any) -> Tensor:
     """Tiled copies: `x.repeat(2, 3)` (PyTorch's repeat; numpy's np.tile).  Sizes cover every dim."""
     reps = _sizes(sizes, "repeat")
@@ -817,7 +828,8 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
 
 # ----------------------------------------------------------------------------- elementwise
 
-exp, log, sqrt, relu, sigmoid, tanh, softplus = ops.exp, ops.log, ops.sqrt, ops.relu, ops.sigmoid, ops.tanh, ops.softplus
+exp, log, sqrt, relu, sigmoid, tanh = ops.exp, ops.log, ops.sqrt, ops.relu, ops.sigmoid, ops.tanh
+softplus = ops.softplus
 sin, cos, exp2, log2, log1p, expm1 = ops.sin, ops.cos, ops.exp2, ops.log2, ops.log1p, ops.expm1
 floor, ceil, sign, neg = ops.floor, ops.ceil, ops.sign, ops.neg
 negative = neg
@@ -1027,6 +1039,12 @@ def __array_ufunc__(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any, **
         return ufunc(*[unwrap(i) for i in inputs], out=tuple(unwrap(o) for o in out), **kwargs)
     op = _UFUNCS.get(ufunc)
     if method != "__call__" or op is None or kwargs:
+        # nothing to differentiate (no input requires grad, or a boolean answer such as np.isnan):
+        # numpy's answer as a Tensor, as torch gives for np.isfinite(t)
+        differentiable = builtins.any(isinstance(i, Tensor) and i.requires_grad for i in inputs)
+        if not differentiable or ufunc.types and builtins.all(t.endswith("?") for t in ufunc.types):
+            result = getattr(ufunc, method)(*[unwrap(i) for i in inputs], **kwargs)
+            return tuple(map(_constant, result)) if isinstance(result, tuple) else _constant(result)
         raise TypeError(f"numpy's {ufunc.__name__}{'.' + method if method != '__call__' else ''} has no "
                         "differentiable version here; use the tensor's methods, or .numpy() for a plain array")
     return op(*inputs)

@@ -13,7 +13,7 @@ def test_softmax_jacobian_is_diag_minus_outer():
     rng = np.random.default_rng(0)
     for n in (2, 5, 10):
         z = Tensor(rng.standard_normal(n), requires_grad=True)
-        y = ag.softmax(z).data
+        y = ag.softmax(z).numpy()
         np.testing.assert_allclose(ag.jacobian(ag.softmax, z), np.diag(y) - np.outer(y, y), atol=1e-12)
 
 
@@ -28,7 +28,7 @@ def test_cross_entropy_of_softmax_gradient_is_yhat_minus_y(fused):
     else:
         loss = -(Tensor(y) * ag.softmax(theta).log()).sum()  # eq. 1, term by term
     loss.backward()
-    np.testing.assert_allclose(theta.grad.data, ag.softmax(theta).data - y, atol=1e-12)
+    np.testing.assert_allclose(theta.grad.numpy(), ag.softmax(theta).numpy() - y, atol=1e-12)
 
 
 def test_batched_cross_entropy_mean_gradient():
@@ -36,7 +36,7 @@ def test_batched_cross_entropy_mean_gradient():
     z = Tensor(rng.standard_normal((8, 4)), requires_grad=True)
     t = rng.integers(0, 4, 8)
     nn.CrossEntropyLoss()(z, t).backward()
-    np.testing.assert_allclose(z.grad.data, (ag.softmax(z, axis=1).data - np.eye(4)[t]) / 8, atol=1e-12)
+    np.testing.assert_allclose(z.grad.numpy(), (ag.softmax(z, axis=1).numpy() - np.eye(4)[t]) / 8, atol=1e-12)
 
 
 def test_class_weighted_cross_entropy_matches_definition():
@@ -92,7 +92,7 @@ def test_report_001_backward_equations_by_hand():
     X, t = rng.standard_normal((7, 2)), rng.integers(0, 5, 7)
     model = nn.MLP([2, 12, 5], activation="softplus")
     nn.CrossEntropyLoss()(model(X), t).backward()
-    W0, b0, W1, b1 = (p.data for p in model.parameters())
+    W0, b0, W1, b1 = (p.numpy() for p in model.parameters())
     z1 = X @ W0 + b0
     a1 = np.logaddexp(0, z1)
     z2 = a1 @ W1 + b1
@@ -101,4 +101,4 @@ def test_report_001_backward_equations_by_hand():
     d2 = (yhat - np.eye(5)[t]) / 7
     d1 = d2 @ W1.T / (1 + np.exp(-z1))
     for p, g in zip(model.parameters(), [X.T @ d1, d1.sum(0), a1.T @ d2, d2.sum(0)]):
-        np.testing.assert_allclose(p.grad.data, g, atol=1e-12)
+        np.testing.assert_allclose(p.grad.numpy(), g, atol=1e-12)
