@@ -228,5 +228,5 @@ def fit_classifier(model: Any, optimizer: Any, loss_fn: Any, train: tuple[np.nda
                 for split, (x, y) in (("train", train), ("val", val)):
                     logits = model(x)
                     history[f"{split}_loss"].append(float(loss_fn(logits, y).item()))
-                    history[f"{split}_acc"].append(float(np.mean(logits.data.argmax(axis=1) == y)))
+                    history[f"{split}_acc"].append(float(np.mean(logits.numpy().argmax(axis=1) == y)))
     return history

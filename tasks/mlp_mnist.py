@@ -115,7 +115,7 @@ def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch: int = 2000) 
         for i in range(0, len(x), batch):
             logits = model(Tensor(x[i:i + batch]))
             total += autograd.cross_entropy(logits, y[i:i + batch], reduction="sum").item()
-            preds.append(logits.data.argmax(axis=1))
+            preds.append(logits.numpy().argmax(axis=1))
     pred = np.concatenate(preds)
     return total / len(x), float((pred == y).mean()), pred
 

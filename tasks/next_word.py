@@ -72,7 +72,7 @@ class NextWordModel(nn.Module):
         """σ(W2·e + b1) for a batch, as numbers (to show the report's 0.5 plateau)."""
         with autograd.no_grad():
             e = self.embed(words)
-            return self.hidden(e.reshape((e.shape[0], -1))).sigmoid().data
+            return self.hidden(e.reshape((e.shape[0], -1))).sigmoid().numpy()
 
 
 # ----------------------------------------------------------------------------- data
@@ -131,7 +131,7 @@ def evaluate(model: NextWordModel, inputs: np.ndarray, targets: np.ndarray,
             x, y = inputs[start:start + batch_size], targets[start:start + batch_size]
             logits = model(x)
             loss_sum += autograd.cross_entropy(logits, y, reduction="sum").item()
-            correct += int((logits.data.argmax(axis=1) == y).sum())
+            correct += int((logits.numpy().argmax(axis=1) == y).sum())
     return loss_sum / len(inputs), correct / len(inputs)
 
 
@@ -183,7 +183,7 @@ def predict(model: NextWordModel, vocab: list[str], starts: list[str], k: int = 
             results[start] = {"skipped": why}
             continue
         with autograd.no_grad():
-            probs = autograd.softmax(model(np.array([[col[w] for w in words]]))).data[0]
+            probs = autograd.softmax(model(np.array([[col[w] for w in words]]))).numpy()[0]
         best = np.argsort(probs)[::-1][:k]
         results[start] = {vocab[i]: float(probs[i]) for i in best}
         print(f"  {start!r} → " + ", ".join(f"{vocab[i]} ({probs[i]:.2f})" for i in best))
@@ -220,7 +220,7 @@ def plot_tsne(model: NextWordModel, vocab: list[str], out: Path, seed: int, quic
     import matplotlib.pyplot as plt
     from sklearn.manifold import TSNE
 
-    emb = model.embed.weight.data.astype(np.float64)
+    emb = model.embed.weight.numpy().astype(np.float64)
     xy = TSNE(n_components=2, perplexity=min(30.0, len(vocab) / 4), init="pca", random_state=seed,
               max_iter=250 if quick else 1000).fit_transform(emb)
     fig, ax = plt.subplots(figsize=(14, 12))

@@ -61,7 +61,7 @@ def gradients(theta: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     for name, loss_fn in ROUTES.items():
         t = Tensor(theta, requires_grad=True)
         loss_fn(t, y).backward()
-        grads[name] = t.grad.data
+        grads[name] = t.grad.numpy()
     return grads
 
 
@@ -88,7 +88,7 @@ def compare(theta: np.ndarray, y: np.ndarray, label: str) -> dict[str, object]:
     for name, g in grads.items():
         print(f"engine, {name:<20} = {np.array2string(g, precision=6)}   max |diff| = {diffs[name]:.2e}")
     result["grad_max_diff"] = diffs
-    jac = autograd.jacobian(autograd.softmax, Tensor(theta))
+    jac = autograd.jacobian(autograd.softmax, Tensor(theta)).numpy()
     jac_closed = softmax_jacobian_closed_form(theta)
     result["jacobian_max_diff"] = float(np.abs(jac - jac_closed).max())
     result["jacobian_finite"] = bool(np.isfinite(jac).all())
@@ -114,23 +114,23 @@ def large_logits(classes: int, target: int, scale: float = 1e4) -> dict[str, obj
     loss = loss_fused(t, y)
     loss.backward()
     with np.errstate(over="ignore", invalid="ignore"):
-        naive = naive_softmax(Tensor(theta)).data
-    engine = autograd.softmax(Tensor(theta)).data
-    jac = autograd.jacobian(autograd.softmax, Tensor(theta))
+        naive = naive_softmax(Tensor(theta)).numpy()
+    engine = autograd.softmax(Tensor(theta)).numpy()
+    jac = autograd.jacobian(autograd.softmax, Tensor(theta)).numpy()
     closed = engine - y
     with np.errstate(divide="ignore", invalid="ignore"):
         unfused = {name: fn(Tensor(theta), y).item() for name, fn in ROUTES.items()}
     print(f"\n== large logits θ = ±{scale:g} (target {target}, the +{scale:g} logit on class {wrong}) ==")
-    print(f"fused cross_entropy: L = {loss.item():.6g} (= 2·{scale:g}), ∂L/∂θ = {t.grad.data}")
-    print(f"ŷ − y = {closed}   max |diff| = {np.abs(t.grad.data - closed).max():.2e}")
+    print(f"fused cross_entropy: L = {loss.item():.6g} (= 2·{scale:g}), ∂L/∂θ = {t.grad.numpy()}")
+    print(f"ŷ − y = {closed}   max |diff| = {np.abs(t.grad.numpy() - closed).max():.2e}")
     print(f"engine softmax(θ) = {engine}, Jacobian finite: {np.isfinite(jac).all()}")
     print(f"naive exp(θ)/Σexp(θ) = {naive}   ← exp(1e4) = inf, inf/inf = nan")
     print("L by route: " + ", ".join(f"{name}: {value:g}" for name, value in unfused.items())
           + "   (softmax → log: log 0 = −inf, 0·(−inf) = nan)")
-    return {"theta": theta, "loss": loss.item(), "grad": t.grad.data,
-            "grad_max_diff": float(np.abs(t.grad.data - closed).max()),
+    return {"theta": theta, "loss": loss.item(), "grad": t.grad.numpy(),
+            "grad_max_diff": float(np.abs(t.grad.numpy() - closed).max()),
             "loss_by_route": {name: value if np.isfinite(value) else str(value) for name, value in unfused.items()},
-            "loss_finite": bool(np.isfinite(loss.item())), "grad_finite": bool(np.isfinite(t.grad.data).all()),
+            "loss_finite": bool(np.isfinite(loss.item())), "grad_finite": bool(np.isfinite(t.grad.numpy()).all()),
             "softmax_finite": bool(np.isfinite(engine).all()), "jacobian_finite": bool(np.isfinite(jac).all()),
             "naive_softmax": [None if np.isnan(v) else float(v) for v in naive],
             "naive_softmax_has_nan": bool(np.isnan(naive).any())}

@@ -95,7 +95,7 @@ def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray) -> tuple[float, flo
     with autograd.no_grad():
         logits = model(Tensor(x))
         ce = autograd.cross_entropy(logits, y).item()
-    pred = logits.data.argmax(axis=1)
+    pred = logits.numpy().argmax(axis=1)
     return float((pred == y).mean()), float(ce), pred
 
 
@@ -109,8 +109,8 @@ def check_gradients(model: nn.Module, x: np.ndarray, y: np.ndarray) -> dict[str,
     passed = autograd.gradcheck(loss, params)
     analytic = autograd.grad(loss(), params)
     numeric = autograd.numerical_grad(loss, params)
-    diff = max(float(np.abs(a.data - n).max()) for a, n in zip(analytic, numeric))
-    count = sum(p.size for p in params)
+    diff = max(float(np.abs(a.numpy() - n).max()) for a, n in zip(analytic, numeric))
+    count = sum(p.numel() for p in params)
     print(f"gradient check on all {count} parameters (float64, central differences): "
           f"{'passed' if passed else 'FAILED'}, max |engine − numeric| = {diff:.2e}")
     return {"passed": bool(passed), "parameters": count, "max_abs_diff": diff}

@@ -103,7 +103,7 @@ def class_weights(y: np.ndarray, n_classes: int = 3) -> np.ndarray:
 
 def probabilities(model: nn.Module, x: np.ndarray) -> np.ndarray:
     with autograd.no_grad():
-        return autograd.softmax(model(x)).data
+        return autograd.softmax(model(x)).numpy()
 
 
 def train_one(args: argparse.Namespace, data: dict[str, np.ndarray], layers: int, optimizer: str,
