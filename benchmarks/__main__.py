@@ -123,10 +123,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3,
                         help="timed cases run this many times, engines interleaved; the best round counts (default 3)")
     parser.add_argument("--default-malloc", action="store_true",
-                        help="do not call autograd.utils.tune_malloc() in the runs (glibc's default thresholds)")
+                        help="do not call nn.tuning.tune_malloc() in the runs (glibc's default thresholds)")
     args = parser.parse_args(argv)
     malloc = "glibc's default malloc settings" if args.default_malloc else \
-        "glibc malloc thresholds raised (autograd.utils.tune_malloc)"
+        "glibc malloc thresholds raised (nn.tuning.tune_malloc)"
     print("Each case runs in its own process with one BLAS thread (OMP/OPENBLAS/MKL_NUM_THREADS=1, "
           f"torch.set_num_threads(1)) and {malloc} for every engine; times are CPU time per step, "
           f"min (median) of repeats after a warm-up, best of {args.rounds} interleaved rounds.", flush=True)

@@ -17,8 +17,8 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-from autograd.utils import tune_malloc
 from benchmarks import numpy_ref, ours, peers, problems
+from nn.tuning import tune_malloc
 
 Builder = Callable[[], Callable[[], Any]]
 
@@ -115,7 +115,7 @@ def chain_memory(make: Callable[..., Callable[[], Any]], quick: bool) -> dict[st
 def run(case: str, engine: str, quick: bool, malloc: bool = True) -> dict[str, Any]:
     """Build and measure one case on one engine; `skipped` says why when the engine is missing.
 
-    `malloc`: raise glibc's malloc thresholds first (`autograd.utils.tune_malloc`), as every engine does here.
+    `malloc`: raise glibc's malloc thresholds first (`nn.tuning.tune_malloc`), as every engine does here.
     """
     workload, label, kind, builders = CASES[case]
     result: dict[str, Any] = {"case": case, "workload": workload, "label": label, "kind": kind, "engine": engine}

@@ -22,8 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograd.utils import tune_malloc
 from benchmarks.harness import CASES
+from nn.tuning import tune_malloc
 
 ROOT = Path(__file__).resolve().parent.parent
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
