@@ -61,7 +61,8 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Tensor | Sequence[Tensor], eps:
     numeric = numerical_grad(fn, inputs, eps, v)
     for i, (a, n) in enumerate(zip(analytic, numeric)):
         a = np.zeros_like(n) if a is None else a.numpy()
-        err = np.abs(a - n) - (atol + rtol * np.abs(n))
+        err = np.asarray(np.abs(a - n) - (atol + rtol * np.abs(n)))
+        err[np.isnan(a) | np.isnan(n)] = np.inf  # a NaN on either side is a failure, never a pass
         if err.size and err.max() > 0:
             k = np.unravel_index(np.argmax(err), err.shape)
             raise AssertionError(f"gradcheck failed for input {i} (shape {inputs[i].shape}) at index "

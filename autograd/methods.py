@@ -42,20 +42,28 @@ def _sizes(args: tuple, what: str) -> tuple[int, ...]:
         raise TypeError(f"{what}: sizes must be integers, got {args}") from None
 
 
-def _axes(x: Tensor, dim: Any, axis: Any, what: str) -> tuple[int, ...] | None:
-    """PyTorch's `dim` or numpy's `axis` (an int, a sequence or None) as sorted non-negative axes."""
+def _axes(x: Tensor, dim: Any, axis: Any, what: str, reduce: bool = True) -> tuple[int, ...] | None:
+    """PyTorch's `dim` or numpy's `axis` (an int, a sequence or None) as sorted non-negative axes.
+
+    For a reduction (`reduce`), `dim=()` means every dim, as in PyTorch, while
+    numpy's `axis=()` keeps its meaning (no dim reduced).  A dim given twice is an error.
+    """
     if dim is not None and axis is not None:
         raise TypeError(f"{what}: give dim= or axis=, not both")
     d = dim if dim is not None else axis
     if d is None:
         return None
     ds = tuple(d) if isinstance(d, (tuple, list)) else (d,)
+    if reduce and not ds and dim is not None:
+        return None
     if x.ndim == 0:  # PyTorch lets a 0-d tensor be reduced over dim 0 or -1
         for k in ds:
             _dim(k, 0, what)
-        return None
-    axes = tuple(sorted({_dim(k, x.ndim, what) for k in ds}))
-    return axes
+        return None if ds or not reduce else ()
+    axes = [_dim(k, x.ndim, what) for k in ds]
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{what}: dim {ds} names the same dim twice (shape {x.shape})")
+    return tuple(sorted(axes))
 
 
 def _keep(keepdim: bool | None, keepdims: bool | None) -> bool:
@@ -351,6 +359,35 @@ def __ipow__(self: Tensor, other: Any) -> Tensor:
     return pow_(self, other)
 
 
+def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+    """input + alpha · other (torch.add)."""
+    return ops.add(input, other if alpha == 1 else _scaled(other, alpha))
+
+
+def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+    """input − alpha · other (torch.sub)."""
+    return ops.sub(input, other if alpha == 1 else _scaled(other, alpha))
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    return ops.mul(input, other)
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """input / other (true division), or rounded "floor" / "trunc" (no gradient, as PyTorch's zero)."""
+    if rounding_mode is None:
+        return ops.div(input, other)
+    if rounding_mode == "floor":
+        return ops.floor(ops.div(input, other))
+    if rounding_mode == "trunc":
+        q = ops.div(input, other)
+        return ops.sign(q) * ops.floor(ops.abs(q))
+    raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+
+
+subtract, multiply, divide, true_divide = sub, mul, div, div
+
+
 def add_(self: Tensor, other: Any, alpha: float = 1) -> Tensor:
     """self += alpha · other, in place."""
     return inplace(self, ops.add, other if alpha == 1 else _scaled(other, alpha))
@@ -483,6 +520,26 @@ def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
 swapdims = swapaxes
 
 
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    """The dims `source` moved to positions `destination` (ints or sequences), the others in order."""
+    src = [source] if isinstance(source, (builtins.int, np.integer)) else list(source)
+    dst = [destination] if isinstance(destination, (builtins.int, np.integer)) else list(destination)
+    if len(src) != len(dst):
+        raise ValueError(f"movedim: source {source} and destination {destination} need the same number of dims")
+    n = input.ndim
+    src = [_dim(d, n, "movedim") for d in src]
+    dst = [_dim(d, n, "movedim") for d in dst]
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise ValueError(f"movedim: repeated dim in source {source} or destination {destination}")
+    order = [d for d in range(n) if d not in src]
+    for d, s_ in sorted(zip(dst, src)):
+        order.insert(d, s_)
+    return ops.transpose(input, axes=tuple(order)) if n else input
+
+
+moveaxis = movedim
+
+
 def permute(input: Tensor, *dims: Any) -> Tensor:
     """The dims reordered: `x.permute(2, 0, 1)` (or a tuple)."""
     order = _sizes(dims, "permute")
@@ -524,7 +581,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     if dim is None:
         shape = tuple(n for n in input.shape if n != 1)
     else:
-        dims = _axes(input, dim, None, "squeeze") or ()
+        dims = _axes(input, dim, None, "squeeze", reduce=False) or ()
         shape = tuple(n for k, n in enumerate(input.shape) if not (k in dims and n == 1))
     return input if shape == input.shape else ops.reshape(input, shape=shape)
 
@@ -599,7 +656,7 @@ def contiguous(input: Tensor) -> Tensor:
 
 
 def flip(input: Tensor, dims: Any) -> Tensor:
-    axes = _axes(input, dims, None, "flip") or ()
+    axes = _axes(input, dims, None, "flip", reduce=False) or ()
     return input[tuple(slice(None, None, -1) if k in axes else slice(None) for k in range(input.ndim))]
 
 
@@ -619,6 +676,12 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Ten
         out.append(input[(slice(None),) * d + (slice(start, start + s),)])
         start += s
     return tuple(out)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices along `dim`, that dim removed (torch.unbind)."""
+    d = _dim(dim, input.ndim, "unbind")
+    return tuple(input[(slice(None),) * d + (i,)] for i in range(input.shape[d]))
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -907,6 +970,14 @@ def matmul(input: Any, other: Any) -> Tensor:
     return ops.matmul(input, other)
 
 
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product of (b, n, m) and (b, m, p) tensors (torch.bmm: no broadcasting)."""
+    if input.ndim != 3 or mat2.ndim != 3 or input.shape[0] != mat2.shape[0]:
+        raise ValueError(f"bmm expects two batches of matrices (b, n, m) and (b, m, p), got shapes {input.shape} "
+                         f"and {mat2.shape}")
+    return ops.matmul(input, mat2)
+
+
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     if input.ndim != 2 or mat2.ndim != 2:
         raise ValueError(f"mm expects two matrices, got shapes {input.shape} and {mat2.shape}")
@@ -929,21 +1000,22 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
 
 def softmax(input: Tensor, dim: int = -1, *, axis: int | None = None, dtype: Any = None) -> Tensor:
     """e^θ / Σe^θ along `dim` (the last by default)."""
-    x = input if dtype is None else to(input, dtype)
-    return ops.softmax(x, axis=_one_dim(x, dim, axis, "softmax"))
+    return _along_one_dim(ops.softmax, input, dim, axis, dtype, "softmax")
 
 
 def log_softmax(input: Tensor, dim: int = -1, *, axis: int | None = None, dtype: Any = None) -> Tensor:
     """log softmax along `dim`, finite for logits of any size."""
+    return _along_one_dim(ops.log_softmax, input, dim, axis, dtype, "log_softmax")
+
+
+def _along_one_dim(op: Any, input: Tensor, dim: Any, axis: Any, dtype: Any, what: str) -> Tensor:
+    """op(x, axis=d) for PyTorch's dim (or numpy's axis); a 0-d tensor counts as one entry along dim 0 or -1."""
     x = input if dtype is None else to(input, dtype)
-    return ops.log_softmax(x, axis=_one_dim(x, dim, axis, "log_softmax"))
-
-
-def _one_dim(x: Tensor, dim: Any, axis: Any, what: str) -> int:
     d = axis if axis is not None else dim
     if x.ndim == 0:
-        raise ValueError(f"{what} of a 0-d tensor: give it at least one dim")
-    return _dim(-1 if d is None else d, x.ndim, what)
+        _dim(-1 if d is None else d, 0, what)
+        return ops.reshape(op(ops.reshape(x, shape=(1,)), axis=0), shape=())
+    return op(x, axis=_dim(-1 if d is None else d, x.ndim, what))
 
 
 # ----------------------------------------------------------------------------- dtypes
@@ -1063,8 +1135,8 @@ def _install() -> None:
     for name, fn in list(globals().items()):
         if not callable(fn) or isinstance(fn, type) or name.startswith("_") and not name.startswith("__"):
             continue
-        if getattr(fn, "__module__", None) not in (__name__, "autograd.ops", "autograd.engine"):
-            continue
+        if getattr(fn, "__module__", None) not in (__name__, "autograd.ops"):
+            continue  # (the engine's tools imported above, record, inplace, unwrap, ..., are not methods)
         if name.startswith("__") and name.endswith("__"):
             if name in ("__array_ufunc__",) or name.startswith("__") and name[2:-2] in _DUNDERS:
                 setattr(Tensor, name, fn)

@@ -515,7 +515,20 @@ def scatter_add(g: Any, *, shape: tuple, index: Any) -> Any:
 
 
 def _setitem_vjp_value(g: Any, y: Any, x: Any, v: Any, index: Any) -> Any:
-    return getitem(g, index=index)
+    """ḡ at the written places; where an index repeats, only the write that stayed (the last) gets it."""
+    picked = getitem(g, index=index)
+    return picked if _is_basic(index) else picked * _kept_writes(x.shape, index)
+
+
+def _kept_writes(shape: tuple, index: Any) -> np.ndarray:
+    """For `x[index] = v` with an advanced index: True for the entries of v (broadcast to x[index]'s
+    shape) whose write survived, False for those overwritten by a later write to the same place."""
+    ids = np.full(shape, -1, dtype=np.int64)
+    written = np.empty(shape, dtype=np.int8)[index].shape
+    ids[index] = np.arange(math.prod(written)).reshape(written)  # the same assignment as the forward's
+    kept = np.zeros(math.prod(written), dtype=bool)
+    kept[ids[ids >= 0]] = True
+    return kept.reshape(written)
 
 
 @primitive(lambda g, y, x, v, index: g * _unset(x.shape, index),   # the overwritten places get nothing
@@ -772,3 +785,7 @@ def _class_weights(weight: Any, c: int, dtype: Any) -> np.ndarray | None:
     if not np.all(np.isfinite(w)) or (w < 0).any():
         raise ValueError(f"class weights must be finite and ≥ 0, got {w.tolist()}")
     return w
+
+
+# nn.functional.nll_loss encodes its class targets exactly as cross_entropy does (and shares every check)
+target_rows = _target_rows
