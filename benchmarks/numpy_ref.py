@@ -2,7 +2,7 @@
 
 Each `make_*` returns a `step()` that does what the engine's step does
 (forward, loss, backward, SGD update) with the same formulas, with no graph
-and no bookkeeping.  Notation as in the reports: z = xW + b, ŷ = softmax(z),
+and no bookkeeping.  Notation as in the reports: z = xWᵀ + b (W is (out, in)), ŷ = softmax(z),
 ∂L/∂z = (ŷ − y)/N for the mean cross-entropy.
 """
 
@@ -52,10 +52,10 @@ def make_net(p: Net) -> Callable[[], float]:
     rows = np.arange(len(y))
 
     def step() -> float:
-        z1 = X @ W1
+        z1 = X @ W1.T
         z1 += b1
         h, slope = _activate(z1, p.activation)
-        z2 = h @ W2
+        z2 = h @ W2.T
         z2 += b2
         z2 -= z2.max(axis=1, keepdims=True)              # log-softmax, shifted
         e = np.exp(z2)
@@ -64,11 +64,11 @@ def make_net(p: Net) -> Callable[[], float]:
         e /= np.exp(lse)                                 # ŷ
         e[rows, y] -= 1                                  # ŷ − y
         e /= len(y)                                      # ∂L/∂z2
-        dW2 = h.T @ e
+        dW2 = e.T @ h                                    # (out, in), as W2
         db2 = e.sum(axis=0)
-        dz1 = e @ W2.T
+        dz1 = e @ W2
         dz1 *= slope                                     # ∂L/∂z1
-        dW1 = X.T @ dz1
+        dW1 = dz1.T @ X
         db1 = dz1.sum(axis=0)
         for param, grad in ((W1, dW1), (b1, db1), (W2, dW2), (b2, db2)):
             param -= LR * grad

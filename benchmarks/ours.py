@@ -20,7 +20,7 @@ def make_w1() -> Callable[[], None]:
 
 def make_net(p: Net) -> Callable[[], None]:
     """`nn.MLP` + `nn.CrossEntropyLoss` + `nn.optim.SGD`, on the problem's own weight arrays (no copies)."""
-    sizes = [p.weights[0].shape[0]] + [w.shape[1] for w in p.weights]
+    sizes = [p.weights[0].shape[1]] + [w.shape[0] for w in p.weights]
     model = nn.MLP(sizes, activation=p.activation, dtype=p.X.dtype)
     linears = [layer for layer in model if isinstance(layer, nn.Linear)]
     for layer, w, b in zip(linears, p.weights, p.biases):

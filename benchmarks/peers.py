@@ -25,13 +25,13 @@ def torch_w1() -> Callable[[], None]:
 
 
 def torch_net(p: Net) -> Callable[[], None]:
-    """torch.nn.Linear keeps W as (out, in): the problem's (in, out) weights are copied transposed."""
+    """torch.nn.Linear keeps W as (out, in), as the problem does."""
     torch = _torch()
     act = {"sigmoid": torch.nn.Sigmoid, "softplus": torch.nn.Softplus}[p.activation]
-    layers = [torch.nn.Linear(*w.shape, dtype=getattr(torch, str(p.X.dtype))) for w in p.weights]
+    layers = [torch.nn.Linear(w.shape[1], w.shape[0], dtype=getattr(torch, str(p.X.dtype))) for w in p.weights]
     with torch.no_grad():
         for layer, w, b in zip(layers, p.weights, p.biases):
-            layer.weight.copy_(torch.from_numpy(w.T.copy()))
+            layer.weight.copy_(torch.from_numpy(w))
             layer.bias.copy_(torch.from_numpy(b))
     model = torch.nn.Sequential(layers[0], act(), layers[1])
     opt = torch.optim.SGD(model.parameters(), lr=LR)

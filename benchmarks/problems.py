@@ -11,7 +11,7 @@ LR = 0.1
 
 @dataclass
 class Net:
-    """An MLP problem: inputs X, integer labels y, weights W_i (in, out) and biases b_i."""
+    """An MLP problem: inputs X, integer labels y, weights W_i (out, in) as torch.nn.Linear's, and biases b_i."""
 
     X: np.ndarray
     y: np.ndarray
@@ -25,7 +25,8 @@ def net(sizes: list[int], batch: int, activation: str, dtype: str = "float64", s
     rng = np.random.default_rng(seed)
     X = rng.random((batch, sizes[0])).astype(dtype)
     y = rng.integers(0, sizes[-1], batch)
-    weights = [rng.uniform(-1, 1, (a, b)).astype(dtype) / np.sqrt(a).astype(dtype) for a, b in zip(sizes, sizes[1:])]
+    weights = [(rng.uniform(-1, 1, (a, b)).astype(dtype) / np.sqrt(a).astype(dtype)).T.copy()  # same draws as (in, out)
+               for a, b in zip(sizes, sizes[1:])]
     biases = [np.zeros(b, dtype) for b in sizes[1:]]
     return Net(X, y, weights, biases, activation)
 

@@ -1,92 +1,102 @@
-"""Loss functions: MSE, cross-entropy on logits (fused with softmax), NLL on log-probabilities."""
+"""Loss modules, as in `torch.nn`: each holds its settings and calls its function in `nn.functional`
+(one home for each loss's math and checks).
+
+    loss = nn.CrossEntropyLoss()(logits, labels)      # = F.cross_entropy(logits, labels)
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
+from autograd import Tensor
+from nn import functional as F
+from nn.module import Module
 
-from autograd import Tensor, ops
-
-__all__ = ["MSELoss", "CrossEntropyLoss", "NLLLoss", "mse_loss", "nll_loss"]
-
-
-def _check_reduction(reduction: str) -> str:
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    return reduction
+__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
 
 
-def _reduce(losses: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return losses.mean()
-    return losses.sum() if reduction == "sum" else losses
-
-
-def mse_loss(pred: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """(ŷ − y)² averaged (report 000 part 2: ∂/∂ŷ = 2(ŷ − y)).
-
-    Shapes must match exactly: a (N, 1) prediction against a (N,) target
-    would broadcast to (N, N) and be silently wrong, so it is an error.
-    """
-    tshape = np.shape(target.numpy() if isinstance(target, Tensor) else target)
-    if tuple(pred.shape) != tuple(tshape):
-        raise ValueError(f"MSELoss: prediction shape {tuple(pred.shape)} and target shape {tuple(tshape)} "
-                         "differ; reshape one so they match (broadcasting here is almost always a bug)")
-    diff = pred - target
-    return _reduce(diff * diff, _check_reduction(reduction))
-
-
-def nll_loss(log_probs: Tensor, target: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
-    """−log p[target], for log-probabilities (e.g. from `log_softmax`); class weights as in PyTorch."""
-    t = np.asarray(target.numpy() if isinstance(target, Tensor) else target)
-    if log_probs.ndim != 2 or t.shape != (log_probs.shape[0],) or t.dtype.kind not in "iu":
-        raise ValueError(f"NLLLoss expects log-probabilities (N, C) and integer targets (N,), got "
-                         f"{tuple(log_probs.shape)} and {t.shape} of dtype {t.dtype}")
-    c = log_probs.shape[1]
-    if t.size and (t.min() < 0 or t.max() >= c):
-        raise ValueError(f"targets must lie in 0..{c - 1}, got {t.min()}..{t.max()}")
-    picked = -log_probs[np.arange(len(t)), t]
-    if weight is None:
-        return _reduce(picked, _check_reduction(reduction))
-    w = np.asarray(weight.numpy() if isinstance(weight, Tensor) else weight, dtype=log_probs.dtype)[t]
-    if reduction == "mean":
-        return (picked * w).sum() / w.sum()
-    return _reduce(picked * w, _check_reduction(reduction))
-
-
-class MSELoss:
-    """Mean squared error: `MSELoss()(pred, target)`."""
-
+class _Loss(Module):
     def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = _check_reduction(reduction)
+        super().__init__()
+        F._check_reduction(reduction)
+        self.reduction = reduction
 
-    def __call__(self, pred: Tensor, target: Any) -> Tensor:
-        return mse_loss(pred, target, self.reduction)
+    def extra_repr(self) -> str:
+        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
 
 
-class CrossEntropyLoss:
+class _WeightedLoss(_Loss):
+    """A loss with per-class weights, kept as a buffer named "weight" (as PyTorch, so the state dicts match)."""
+
+    def __init__(self, weight: Any, reduction: str) -> None:
+        super().__init__(reduction)
+        w = F.class_weights(weight, type(self).__name__)
+        self.register_buffer("weight", None if w is None else Tensor(w))
+
+
+class MSELoss(_Loss):
+    """Mean squared error (ŷ − y)²: `MSELoss()(pred, target)`; shapes must match."""
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.mse_loss(input, target, self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error |ŷ − y|; shapes must match."""
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.l1_loss(input, target, self.reduction)
+
+
+class CrossEntropyLoss(_WeightedLoss):
     """Softmax + cross-entropy on logits, fused: ∂L/∂logits = ŷ − y (report 000 eq. 6).
 
-    Targets are integer classes (N,) or one-hot / probability rows (N, C).
-    `weight` gives each class a weight (report 000 §6, for imbalanced
-    classes); with class targets the mean divides by the summed weights.
+    Targets are integer classes (N,) or probability rows (N, C); `weight` gives
+    each class a weight ≥ 0 (report 000 §6, for imbalanced classes), and with
+    class targets the mean divides by the summed weights; `label_smoothing`,
+    `ignore_index` as PyTorch.
     """
 
+    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean",
+                 label_smoothing: float = 0.0) -> None:
+        super().__init__(weight, reduction)
+        if not (isinstance(label_smoothing, (int, float)) and 0.0 <= label_smoothing <= 1.0):
+            raise ValueError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing)
+
+
+class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood on log-probabilities: `NLLLoss()(F.log_softmax(z, dim=1), y)`."""
+
+    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean") -> None:
+        super().__init__(weight, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy on probabilities (after a sigmoid); `weight` scales each element's loss."""
+
     def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
-        self.weight = None if weight is None else np.asarray(weight, dtype=np.float64)
-        self.reduction = _check_reduction(reduction)
+        super().__init__(reduction)
+        self.register_buffer("weight", None if weight is None else Tensor(F.as_float(weight)))
 
-    def __call__(self, logits: Tensor, target: Any) -> Tensor:
-        return ops.cross_entropy(logits, target, weight=self.weight, reduction=self.reduction)
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.binary_cross_entropy(input, target, self.weight, self.reduction)
 
 
-class NLLLoss:
-    """Negative log-likelihood on log-probabilities: `NLLLoss()(log_softmax(z), y)`."""
+class BCEWithLogitsLoss(_Loss):
+    """Sigmoid + binary cross-entropy on logits, fused and stable; `pos_weight` weighs the positives."""
 
-    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
-        self.weight = weight
-        self.reduction = _check_reduction(reduction)
+    def __init__(self, weight: Any = None, reduction: str = "mean", pos_weight: Any = None) -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", None if weight is None else Tensor(F.as_float(weight)))
+        self.register_buffer("pos_weight", None if pos_weight is None else Tensor(F.as_float(pos_weight)))
 
-    def __call__(self, log_probs: Tensor, target: Any) -> Tensor:
-        return nll_loss(log_probs, target, self.weight, self.reduction)
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)

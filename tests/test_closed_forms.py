@@ -82,23 +82,23 @@ def test_report_000_equations_10_to_12_vanish_when_a_is_not_positive(x, m, b, ta
 def test_report_001_network_has_101_parameters():
     model = nn.MLP([2, 12, 5], activation="softplus")
     assert model.num_parameters() == 101
-    assert [p.shape for p in model.parameters()] == [(2, 12), (12,), (12, 5), (5,)]
+    assert [p.shape for p in model.parameters()] == [(12, 2), (12,), (5, 12), (5,)]  # W as (out, in), as report 001
 
 
 def test_report_001_backward_equations_by_hand():
-    """δ2 = (ŷ − y)/N, δ1 = δ2 W1ᵀ ⊙ σ(z1): the hand-derived backprop of the 2-12-5 network."""
+    """δ2 = (ŷ − y)/N, δ1 = δ2 W1 ⊙ σ(z1) (W as (out, in), rows as samples): the 2-12-5 network's backprop by hand."""
     nn.manual_seed(0)
     rng = np.random.default_rng(0)
     X, t = rng.standard_normal((7, 2)), rng.integers(0, 5, 7)
     model = nn.MLP([2, 12, 5], activation="softplus")
     nn.CrossEntropyLoss()(model(X), t).backward()
     W0, b0, W1, b1 = (p.numpy() for p in model.parameters())
-    z1 = X @ W0 + b0
+    z1 = X @ W0.T + b0
     a1 = np.logaddexp(0, z1)
-    z2 = a1 @ W1 + b1
+    z2 = a1 @ W1.T + b1
     yhat = np.exp(z2 - z2.max(1, keepdims=True))
     yhat /= yhat.sum(1, keepdims=True)
     d2 = (yhat - np.eye(5)[t]) / 7
-    d1 = d2 @ W1.T / (1 + np.exp(-z1))
-    for p, g in zip(model.parameters(), [X.T @ d1, d1.sum(0), a1.T @ d2, d2.sum(0)]):
+    d1 = d2 @ W1 / (1 + np.exp(-z1))
+    for p, g in zip(model.parameters(), [d1.T @ X, d1.sum(0), d2.T @ a1, d2.sum(0)]):
         np.testing.assert_allclose(p.grad.numpy(), g, atol=1e-12)

@@ -72,8 +72,8 @@ plt.show()
 # Parameters: $\mathbf{W}^{(0)}\in\mathbb{R}^{12\times 2}$ (24), $\mathbf{b}^{(0)}\in\mathbb{R}^{12}$ (12),
 # $\mathbf{W}^{(1)}\in\mathbb{R}^{5\times 12}$ (60), $\mathbf{b}^{(1)}\in\mathbb{R}^{5}$ (5): **101** in total.
 #
-# The engine's `nn.Linear` computes $\mathbf{x}\mathbf{W} + \mathbf{b}$ with rows as samples, so it stores
-# $\mathbf{W}$ as (in, out): its weight is the *transpose* of the report's $\mathbf{W}^{(0)}$.  `nn.MLP` returns the
+# Report 001 writes $\mathbf{W}$ as (out, in), and so does `nn.Linear` (as PyTorch's): `model[0].weight` *is*
+# $\mathbf{W}^{(0)}$ (12 × 2); with samples as rows the layer computes $\mathbf{x}\mathbf{W}^\top + \mathbf{b}$.  `nn.MLP` returns the
 # logits $\mathbf{z}^{(2)}$; the softmax lives inside `nn.CrossEntropyLoss` (notebook 01 shows why).
 
 # %%
@@ -81,7 +81,7 @@ nn.manual_seed(0)
 model = nn.MLP([2, 12, 5], activation="softplus")
 print(model)
 for name, p in model.named_parameters():
-    print(f"{name:10} shape {str(p.shape):8} {p.size:3} parameters")
+    print(f"{name:10} shape {str(p.shape):8} {p.numel():3} parameters")
 print("total:", model.num_parameters())
 assert model.num_parameters() == 2 * 12 + 12 + 12 * 5 + 5 == 101
 
@@ -144,14 +144,14 @@ def hand_forward_backward(X, Y, W0, b0, W1, b1):
 
 
 # the engine's parameters, in the report's shapes
-W0, b0, W1, b1 = model[0].weight.data.T, model[0].bias.data, model[2].weight.data.T, model[2].bias.data
+W0, b0, W1, b1 = model[0].weight.numpy(), model[0].bias.numpy(), model[2].weight.numpy(), model[2].bias.numpy()
 loss_hand, g_hand = hand_forward_backward(X, Y, W0, b0, W1, b1)
 
 model.zero_grad()
 loss_engine = loss_fn(model(X), y)
 loss_engine.backward()
-g_engine = {"W0": model[0].weight.grad.data.T, "b0": model[0].bias.grad.data,
-            "W1": model[2].weight.grad.data.T, "b1": model[2].bias.grad.data}
+g_engine = {"W0": model[0].weight.grad.numpy(), "b0": model[0].bias.grad.numpy(),
+            "W1": model[2].weight.grad.numpy(), "b1": model[2].bias.grad.numpy()}
 
 print(f"loss: hand {loss_hand:.12f}   engine {loss_engine.item():.12f}")
 for k in g_hand:
@@ -251,7 +251,7 @@ def train(lr: float, epochs: int, seed: int = 0) -> tuple[nn.MLP, list[float]]:
 
 def accuracy(net, X, y) -> float:
     with autograd.no_grad():
-        return float((net(X).data.argmax(axis=1) == y).mean())
+        return float((net(X).numpy().argmax(axis=1) == y).mean())
 
 
 rates, epochs = [0.01, 0.1, 0.25, 1.0], 1000
@@ -284,7 +284,7 @@ best_lr = min(runs, key=lambda lr: runs[lr][1][-1])
 net = runs[best_lr][0]
 gx, gy = np.meshgrid(np.linspace(-4, 7, 300), np.linspace(-4.5, 4.5, 250))
 with autograd.no_grad():
-    regions = net(np.stack([gx.ravel(), gy.ravel()], axis=1)).data.argmax(axis=1).reshape(gx.shape)
+    regions = net(np.stack([gx.ravel(), gy.ravel()], axis=1)).numpy().argmax(axis=1).reshape(gx.shape)
 
 fig, ax = plt.subplots(1, 2, figsize=(11, 4))
 ax[0].contourf(gx, gy, regions, levels=np.arange(-0.5, 5), cmap="tab10", vmax=9, alpha=0.35)
@@ -292,7 +292,7 @@ ax[0].scatter(*X_test.T, c=y_test, cmap="tab10", vmax=9, s=10, edgecolor="k", li
 ax[0].set_aspect("equal")
 ax[0].set_title(f"decision regions (α = {best_lr}), test points")
 with autograd.no_grad():
-    pred = net(X_test).data.argmax(axis=1)
+    pred = net(X_test).numpy().argmax(axis=1)
 confusion = np.zeros((5, 5), dtype=int)
 np.add.at(confusion, (y_test, pred), 1)
 im = ax[1].imshow(confusion, cmap="Blues")

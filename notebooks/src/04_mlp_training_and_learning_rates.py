@@ -65,7 +65,8 @@ plt.show()
 #   \frac{\partial l}{\partial b} = \frac{\partial l}{\partial z} \qquad (1.12)$$
 #
 # Eq. 1.10 uses $\sigma'(z) = \sigma(z)(1-\sigma(z)) = h(1-h)$: the backward pass reuses the forward's $h$.
-# ($W$ is inputs × hidden here, as in the engine's `nn.Linear`, so the outer products come out as $x\,\delta^\top$.)
+# ($W$ is inputs × hidden here, as in report 002's equations ($z = W^\top x + b$), so the outer products come out as
+# $x\,\delta^\top$; `nn.Linear` stores its weight as PyTorch does, (out, in) = hidden × inputs, so we compare with `weight.T`.)
 
 # %%
 def sigmoid(z):
@@ -93,12 +94,13 @@ def engine_gradients(model, X, y) -> dict:
     """Gradients of the mean cross-entropy over the rows of X, from backward()."""
     model.zero_grad()
     nn.CrossEntropyLoss()(model(X), y).backward()
-    (W, b), (V, c) = [(layer.weight.grad.data, layer.bias.grad.data) for layer in (model[0], model[2])]
+    (W, b), (V, c) = [(layer.weight.grad.numpy().T, layer.bias.grad.numpy()) for layer in (model[0], model[2])]
     return {"W": W, "b": b, "V": V, "c": c}
 
 
 model = make_model()
-params = {"W": model[0].weight.data, "b": model[0].bias.data, "V": model[2].weight.data, "c": model[2].bias.data}
+params = {"W": model[0].weight.numpy().T, "b": model[0].bias.numpy(), "V": model[2].weight.numpy().T,
+          "c": model[2].bias.numpy()}
 g_hand = hand_gradients(X_train[0], np.eye(10)[y_train[0]], **params)
 g_engine = engine_gradients(model, X_train[:1], y_train[:1])
 for k in g_hand:
@@ -135,7 +137,7 @@ loss_fn = nn.CrossEntropyLoss()
 def evaluate(model, X, y) -> tuple[float, float]:
     with autograd.no_grad():
         logits = model(X)
-        return loss_fn(logits, y).item(), float((logits.data.argmax(axis=1) == y).mean())
+        return loss_fn(logits, y).item(), float((logits.numpy().argmax(axis=1) == y).mean())
 
 
 def train(lr: float, batch_size: int, epochs: int, seed: int = 0, hidden: int = 32,

@@ -78,7 +78,7 @@ for row, target in zip(X_train[:5], y_train[:5]):
 #
 # $W_1X_p$ just picks column "word $p$" out of $W_1$: that column is the word's **embedding**.  The engine's
 # `nn.Embedding` does exactly this lookup without building the one-hot vector (its table is $W_1^\top$, one row per
-# word).
+# word).  Report 003 writes $W_2, W_3$ as (out, in), as `nn.Linear` (and PyTorch) store them: `hidden.weight` *is* $W_2$.
 #
 # **Why one $W_1$ for all three positions?**  A word means the same thing wherever it stands, so it should have one
 # vector; sharing also divides the embedding parameters by three ($16V$ instead of $48V$) and lets every occurrence
@@ -100,8 +100,8 @@ class NextWord(nn.Module):
     def __init__(self, V: int, dim: int = 16, hidden: int = 128, init: str = "xavier", std: float | None = None):
         super().__init__()
         self.embed = nn.Embedding(V, dim, init="normal", std=std if std is not None else 0.1)  # W1ᵀ
-        self.hidden = nn.Linear(3 * dim, hidden, init=init, std=std)                             # W2ᵀ, b1
-        self.out = nn.Linear(hidden, V, init=init, std=std)                                      # W3ᵀ, b2
+        self.hidden = nn.Linear(3 * dim, hidden, init=init, std=std)                             # W2, b1
+        self.out = nn.Linear(hidden, V, init=init, std=std)                                      # W3, b2
 
     def hidden_activations(self, words: np.ndarray) -> Tensor:
         e = self.embed(words).reshape((len(words), -1))      # (N, 3, 16) → (N, 48): the concatenation
@@ -132,16 +132,16 @@ words[0] = [words[0, 0], words[0, 0], words[0, 2]]          # one context with a
 
 model.zero_grad()
 loss_fn(model(words), targets).backward()
-g_shared = model.embed.weight.grad.data
+g_shared = model.embed.weight.grad.numpy()
 
-copies = [Tensor(model.embed.weight.data.copy(), requires_grad=True) for _ in range(3)]
+copies = [Tensor(model.embed.weight.numpy().copy(), requires_grad=True) for _ in range(3)]
 e = autograd.concatenate([copies[p][words[:, p]] for p in range(3)], axis=1)
 loss_fn(model.out(model.hidden(e).sigmoid()), targets).backward()
-g_copies = [c.grad.data for c in copies]
+g_copies = [c.grad.numpy() for c in copies]
 
-e_leaf = Tensor(model.embed(words).reshape((len(words), -1)).data, requires_grad=True)
+e_leaf = Tensor(model.embed(words).reshape((len(words), -1)).numpy(), requires_grad=True)
 loss_fn(model.out(model.hidden(e_leaf).sigmoid()), targets).backward()
-delta = e_leaf.grad.data.reshape(len(words), 3, -1)           # δ^(p) for every example
+delta = e_leaf.grad.numpy().reshape(len(words), 3, -1)           # δ^(p) for every example
 g_hand = np.zeros_like(g_shared)
 for p in range(3):
     np.add.at(g_hand, words[:, p], delta[:, p])             # δ^(p) X_pᵀ, summed over the batch
@@ -192,7 +192,7 @@ def train(model: NextWord, optimizer, steps: int, batch_size: int = 100, seed: i
     for step in range(steps + 1):
         if step % 50 == 0:
             with autograd.no_grad():
-                pred = model(X_val).data.argmax(axis=1)
+                pred = model(X_val).numpy().argmax(axis=1)
             history["step"].append(step)
             history["val_acc"].append(float(np.mean(pred == y_val)))
         if step == steps:
@@ -211,7 +211,7 @@ def gradient_sizes(model: NextWord) -> dict:
     """Mean |gradient| of each parameter on one batch: where can learning happen?"""
     model.zero_grad()
     loss_fn(model(X_train[:500]), y_train[:500]).backward()
-    return {name: float(np.abs(p.grad.data).mean()) for name, p in model.named_parameters()}
+    return {name: float(np.abs(p.grad.numpy()).mean()) for name, p in model.named_parameters()}
 
 
 setups = {"tiny init (std 0.01), SGD": dict(init="normal", std=0.01, opt="sgd"),
@@ -243,7 +243,7 @@ fig, ax = plt.subplots(1, 2, figsize=(12, 3.8))
 for name, (m, h, _) in runs.items():
     ax[0].plot(h["step"], h["val_acc"], marker=".", label=name)
     with autograd.no_grad():
-        acts = m.hidden_activations(X_val[:500]).data.ravel()
+        acts = m.hidden_activations(X_val[:500]).numpy().ravel()
     ax[1].hist(acts, bins=50, range=(0, 1), alpha=0.55, label=name, density=True)
 ax[0].axhline(np.mean(y_val == top), color="gray", ls="--", lw=1, label=f"always '{vocab[top]}'")
 ax[0].set(xlabel="update", ylabel="validation accuracy", title="accuracy during training")
@@ -262,8 +262,8 @@ plt.show()
 # %%
 tiny, good = runs["tiny init (std 0.01), SGD"][0], runs["Xavier init, Adam"][0]
 with autograd.no_grad():
-    tiny_pred = tiny(X_val).data.argmax(axis=1)
-    tiny_h = tiny.hidden_activations(X_val).data
+    tiny_pred = tiny(X_val).numpy().argmax(axis=1)
+    tiny_h = tiny.hidden_activations(X_val).numpy()
 print(f"tiny init predicts {vocab[top]!r} for {np.mean(tiny_pred == top):.1%} of inputs; "
       f"hidden units in [{tiny_h.min():.4f}, {tiny_h.max():.4f}]")
 assert np.mean(tiny_pred == top) > 0.95
@@ -278,7 +278,7 @@ assert runs["Xavier init, Adam"][1]["val_acc"][-1] > np.mean(y_val == top) + 0.0
 # numbers, punctuation) tend to gather.  Train longer to sharpen it (`steps`, above).
 
 # %%
-emb = good.embed.weight.data
+emb = good.embed.weight.numpy()
 xy = TSNE(n_components=2, perplexity=min(30, V // 4), init="pca", random_state=0).fit_transform(emb)
 plt.figure(figsize=(11, 9))
 plt.scatter(*xy.T, s=4, color="lightgray")
@@ -292,4 +292,4 @@ plt.show()
 # ## Try it
 # * Give the tiny-init run 20 000 updates: does it ever leave the plateau?
 # * Swap `.sigmoid()` for `.relu()` in `hidden_activations` (the report tried this too).
-# * Print the nearest neighbours of a word by cosine similarity of `good.embed.weight.data` rows.
+# * Print the nearest neighbours of a word by cosine similarity of `good.embed.weight.numpy()` rows.

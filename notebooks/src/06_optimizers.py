@@ -101,12 +101,12 @@ def path(f, name: str, lr: float, start, steps: int) -> np.ndarray:
     """Positions visited by optimiser `name` minimising f from `start`."""
     p = nn.Parameter(np.array(start, dtype=float))
     opt = engine_optimizer(name, [p], lr)
-    points = [p.data.copy()]
+    points = [p.numpy().copy()]
     for _ in range(steps):
         opt.zero_grad()
         f(p).backward()
         opt.step()
-        points.append(p.data.copy())
+        points.append(p.numpy().copy())
     return np.array(points)
 
 
@@ -228,7 +228,7 @@ penalty = sum((p * p).sum() for p in b.parameters()) * (lam / 2)
 opt_a.step()
 opt_b.step()
 for (name, pa), pb in zip(a.named_parameters(), b.parameters()):
-    np.testing.assert_allclose(pa.data, pb.data, atol=1e-10, err_msg=name)
+    np.testing.assert_allclose(pa.numpy(), pb.numpy(), atol=1e-10, err_msg=name)
 print("SGD(weight_decay=λ) step = SGD step on L + λ/2·‖θ‖²")
 
 # %% [markdown]
@@ -251,10 +251,10 @@ for ax, lam in zip(axes, [0.0, 1e-3, 1e-2, 1e-1]):
         loss_fn(net(X_small), y_small).backward()
         opt.step()
     with autograd.no_grad():
-        regions = net(grid).data.argmax(axis=1).reshape(gx.shape)
-        test_acc = np.mean(net(X_test).data.argmax(axis=1) == y_test)
-        train_acc = np.mean(net(X_small).data.argmax(axis=1) == y_small)
-    norm = np.sqrt(sum((p.data ** 2).sum() for p in net.parameters()))
+        regions = net(grid).numpy().argmax(axis=1).reshape(gx.shape)
+        test_acc = np.mean(net(X_test).numpy().argmax(axis=1) == y_test)
+        train_acc = np.mean(net(X_small).numpy().argmax(axis=1) == y_small)
+    norm = np.sqrt(sum((p.numpy() ** 2).sum() for p in net.parameters()))
     ax.contourf(gx, gy, regions, levels=[-0.5, 0.5, 1.5], colors=["#bfdbfe", "#fecaca"])
     ax.scatter(*X_small.T, c=y_small, cmap="bwr", s=18, edgecolor="k")
     ax.set_title(f"λ = {lam}: ‖θ‖ = {norm:.1f}\ntrain {train_acc:.0%}, test {test_acc:.0%}", fontsize=10)
