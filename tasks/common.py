@@ -1,56 +1,145 @@
-"""What every task script shares: the command line, the output folder, metrics, figures, progress bars.
+"""What every task script shares: the command line, failing cleanly, the output folder, metrics, the training loop.
 
-A task is `python -m tasks.NAME [options]`.  Each builds its parser with
-`task_parser`, which adds the options every task has (`--seed`, `--out`,
-`--quick`, `--data-dir`), and ends by writing `metrics.json` with
-`save_metrics` and its figures (PNG and SVG) with `save_figure`.
+A task is `python -m tasks.NAME [options]`.  Its `main(argv)` is
+`run_task(parser, run, argv)`: `task_parser` builds the options every task
+has (`--out`, `--debug`, and `--seed`, `--quick`, `--data-dir` where they do
+something), `run(args)` does the work and returns the metrics, which it writes
+with `save_metrics`; figures go through `tasks.plots.save_figure`.
+
+Bad input (a missing, corrupt or truncated data or model file, an `--out` that
+cannot be written) ends the task with one line on stderr naming the file and
+the fault, and exit status 2; `--debug` shows the traceback instead.
+
+Every task trains with `fit`, one mini-batch loop: the same five lines as in
+PyTorch's tutorials (forward, loss, `zero_grad`, `backward`, `step`), plus what
+the reports plot (the mean training loss of each epoch, the loss and accuracy
+of held-out sets after each epoch, the loss per k observations).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
-from tasks.data import data_subdir, find_data_dir
+import autograd
+import nn
+from nn.io import atomic_write
+from nn.tuning import one_blas_thread
+from tasks.data import DataError
 
 T = TypeVar("T")
 
 
-def task_parser(name: str, description: str) -> argparse.ArgumentParser:
-    """An argparse parser with the options common to every task."""
+# ----------------------------------------------------------------------------- the command line
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Appends "(default: X)" to an option's help once: not when the help already names its default, nor for None."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        quiet = action.default is None or action.default is False or action.default == argparse.SUPPRESS
+        if "default" in text or quiet or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def task_parser(name: str, description: str, *, seed: bool = True, quick: bool = True,
+                data: bool = True) -> argparse.ArgumentParser:
+    """An argparse parser with `--out` and `--debug`, and `--seed`, `--quick`, `--data-dir` unless turned off.
+
+    A task turns off the options that would do nothing for it (relu_mse has no
+    randomness, no long run and no data), so none is accepted and ignored.
+    """
     parser = argparse.ArgumentParser(prog=f"python -m tasks.{name}", description=description,
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--seed", type=int, default=0, help="random seed (data, initialisation, shuffling)")
+                                     formatter_class=_HelpFormatter)
     parser.add_argument("--out", default=None, help=f"output folder (default: out/{name}/)")
-    parser.add_argument("--quick", action="store_true", help="a seconds-long run (what the tests use)")
-    parser.add_argument("--data-dir", default=None,
-                        help="data folder (default: $AUTOGRAD_DATA, else ../shared/data)")
+    if seed:
+        parser.add_argument("--seed", type=int, default=0, help="random seed (data, initialisation, shuffling)")
+    if quick:
+        parser.add_argument("--quick", action="store_true", help="a seconds-long run (what the tests use)")
+    if data:
+        parser.add_argument("--data-dir", default=None,
+                            help="the folder holding the data sets (default: $AUTOGRAD_DATA, else ../shared/data)")
+    parser.add_argument("--debug", action="store_true", help="on an error, show the Python traceback")
     parser.set_defaults(task_name=name)
     return parser
 
 
-def output_dir(args: argparse.Namespace) -> Path:
-    """The task's output folder, created: `--out`, else `out/NAME/`."""
-    out = Path(args.out) if args.out else Path("out") / args.task_name
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+def positive(kind: type) -> Callable[[str], Any]:
+    """An argparse `type=` that accepts numbers of `kind` (int or float) above 0."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+        if not value > 0 or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text}")
+        return value
+
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
 
 
-def find_dataset(args: argparse.Namespace, subdir: str, fallback: str) -> Path | None:
-    """The dataset's folder (`--data-dir`, `$AUTOGRAD_DATA`, `../shared/data`), or None.
+def fraction(text: str) -> float:
+    """An argparse `type=` for a share in [0, 1)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, got {text}")
+    return value
 
-    When it is absent, prints one line saying that the task runs on `fallback` instead.
+
+def run_task(parser: argparse.ArgumentParser, run: Callable[[argparse.Namespace], T],
+             argv: list[str] | None = None) -> T:
+    """Parse `argv`, call `run(args)` and return what it returns.
+
+    A DataError or OSError (bad input: a data, model or output file) becomes
+    one line on stderr, `python -m tasks.NAME: error: <file>: <fault>`, and
+    SystemExit(2), as argparse does for a bad option; with `--debug` it is
+    raised with its traceback.  Anything else is a bug and keeps its traceback.
     """
-    folder = data_subdir(find_data_dir(args.data_dir), subdir)
-    if folder is None:
-        print(f"[data] {subdir}/ not found (--data-dir, $AUTOGRAD_DATA, ../shared/data): running on {fallback}")
-    return folder
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except (DataError, OSError) as exc:
+        if args.debug:
+            raise
+        message = " ".join(str(exc).split())  # one line, whatever the exception held
+        print(f"{parser.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def output_dir(args: argparse.Namespace, sub: str = "") -> Path:
+    """The task's output folder (`--out`, else `out/NAME/`; `sub` inside it), created and checked to be writable.
+
+    Tasks call it before any work, so a bad `--out` fails at once, not after the training.
+    """
+    out = (Path(args.out) if args.out else Path("out") / args.task_name) / sub
+    if out.exists() and not out.is_dir():
+        raise DataError(f"{out}: --out names a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise DataError(f"{out}: cannot write the output folder ({exc.strerror or exc})") from None
+    return out
 
 
 def _jsonable(value: Any) -> Any:
@@ -58,36 +147,36 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, autograd.Tensor):
+        value = value.numpy()
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, Path):
+        return str(value)
     return value
 
 
 def save_metrics(out: Path, metrics: dict[str, Any]) -> Path:
-    """Write `metrics.json` (every number the task printed) and return its path."""
+    """Write `metrics.json` (every number the task printed), atomically, and return its path."""
     path = out / "metrics.json"
-    path.write_text(json.dumps(_jsonable(metrics), indent=2, allow_nan=False))
-    return path
+    return atomic_write(path, json.dumps(_jsonable(metrics), indent=2, allow_nan=False, ensure_ascii=False) + "\n")
 
 
-def save_figure(fig: Any, out: Path, name: str) -> list[Path]:
-    """Save a matplotlib figure as NAME.png and NAME.svg in `out`, then close it."""
-    import matplotlib.pyplot as plt
+def load_model(model: nn.Module, path: str | Path) -> nn.Module:
+    """`model.load(path)`; a file that is missing, truncated, corrupt or of another network is a DataError naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: model file not found" if not path.exists() else f"{path}: not a file")
+    try:
+        return model.load(path)
+    except (ValueError, KeyError, TypeError, RuntimeError, OSError, EOFError, RecursionError) as exc:
+        message = str(exc).removeprefix(f"{path}: ").removeprefix(f"{path} ")
+        raise DataError(f"{path}: cannot load the model: {message}") from None
 
-    paths = [out / f"{name}.png", out / f"{name}.svg"]
-    fig.savefig(paths[0], dpi=120, bbox_inches="tight")
-    fig.savefig(paths[1], bbox_inches="tight")
-    plt.close(fig)
-    return paths
 
-
-def use_agg() -> None:
-    """Draw figures without a screen (task scripts only write files)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+# ----------------------------------------------------------------------------- progress and time
 
 
 def progress(iterable: Iterable[T], desc: str, total: int | None = None, quiet: bool = False) -> Iterator[T]:
@@ -114,43 +203,8 @@ class Timer:
         self.seconds = time.perf_counter() - self.start
 
 
-def tune_malloc() -> None:
-    """Keep freed arrays inside the process (glibc only; elsewhere a no-op).
+# ----------------------------------------------------------------------------- training and evaluation
 
-    glibc hands big freed arrays back to the system, so a training loop that
-    allocates the same temporaries every step takes page faults every step;
-    raising the trim and mmap thresholds makes small-batch steps 1.2–1.5×
-    faster on the MNIST-size network (DESIGN.md, performance notes).
-    """
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return
-    m_trim_threshold, m_mmap_threshold = -1, -3
-    mallopt(m_trim_threshold, 1 << 30)
-    mallopt(m_mmap_threshold, 1 << 30)
-
-
-
-def one_blas_thread() -> Any:
-    """A context that limits BLAS to one thread (threadpoolctl; a no-op without it).
-
-    Small matrix products gain nothing from threads, and on a shared two-core
-    machine two spinning BLAS threads made MNIST-size SGD steps up to 20× slower
-    (measured).  `with one_blas_thread(): train(...)`.
-    """
-    import contextlib
-
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int) -> np.ndarray:
     """counts[i, j] = how many examples of true class i were predicted as class j."""
@@ -159,74 +213,85 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int) -> np
     return counts
 
 
-def plot_confusion(counts: np.ndarray, title: str, labels: list[str] | None = None) -> Any:
-    """A confusion-matrix figure (rows: true class, columns: predicted) with the counts and a colour bar."""
-    import matplotlib.pyplot as plt
+def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, loss_fn: Callable[..., autograd.Tensor],
+             batch_size: int = 5000) -> tuple[float, float, np.ndarray]:
+    """(mean loss, accuracy, predicted classes) of a classifier on a whole set, in batches, without a graph.
 
-    k = len(counts)
-    labels = labels or [str(i) for i in range(k)]
-    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * k, 0.6 + 0.75 * k))
-    image = ax.imshow(counts, cmap="Blues")
-    fig.colorbar(image, ax=ax, label="examples")
-    for i in range(k):
-        for j in range(k):
-            dark = counts[i, j] > counts.max() / 2
-            ax.text(j, i, str(counts[i, j]), ha="center", va="center", color="white" if dark else "black")
-    ax.set(xticks=range(k), yticks=range(k), xticklabels=labels, yticklabels=labels,
-           xlabel="predicted class", ylabel="true class", title=title)
-    return fig
-
-
-def plot_decision_regions(predict: Any, points: np.ndarray, labels: np.ndarray, title: str,
-                          resolution: int = 300) -> Any:
-    """The classes `predict` (an (n, 2) array → (n,) class indices) gives over the plane, with the points on top."""
-    import matplotlib.pyplot as plt
-
-    classes = int(labels.max()) + 1
-    lo, hi = points.min(axis=0), points.max(axis=0)
-    pad = 0.05 * (hi - lo)
-    gx, gy = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
-                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution))
-    regions = np.asarray(predict(np.column_stack([gx.ravel(), gy.ravel()]))).reshape(gx.shape)
-    cmap = plt.get_cmap("tab10", 10)
-    fig, ax = plt.subplots(figsize=(6.4, 5.4))
-    ax.contourf(gx, gy, regions, levels=np.arange(classes + 1) - 0.5, colors=[cmap(c) for c in range(classes)],
-                alpha=0.25)
-    for c in range(classes):
-        mask = labels == c
-        ax.scatter(points[mask, 0], points[mask, 1], s=10, color=cmap(c), edgecolors="k", linewidths=0.2,
-                   label=f"class {c}")
-    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, markerscale=1.5)
-    return fig
-
-
-def fit_classifier(model: Any, optimizer: Any, loss_fn: Any, train: tuple[np.ndarray, np.ndarray],
-                   val: tuple[np.ndarray, np.ndarray], epochs: int, batch_size: int, seed: int = 0,
-                   quiet: bool = False, desc: str = "train") -> dict[str, list[float]]:
-    """Mini-batch training of a classifier (model returns logits) on feature arrays.
-
-    After each epoch the loss and accuracy on the whole training and
-    validation sets are measured (without building a graph); returns them as
-    lists `train_loss`, `val_loss`, `train_acc`, `val_acc`, one entry per epoch.
+    The mean is the one `loss_fn` would give on the whole set at once: with
+    class weights w (`loss_fn.weight`, as nn.CrossEntropyLoss has), each batch
+    counts by its summed weights Σ w_{y_i}, else by its size.
     """
-    import autograd
-    from nn import DataLoader
+    weight = getattr(loss_fn, "weight", None)
+    weight = None if weight is None else np.asarray(weight.numpy() if isinstance(weight, autograd.Tensor) else weight)
+    total, norm, preds = 0.0, 0.0, []
+    model.eval()
+    with autograd.no_grad():
+        for start in range(0, len(x), batch_size):
+            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+            logits = model(xb)
+            share = float(len(yb) if weight is None else weight[yb].sum())
+            total += loss_fn(logits, yb).item() * share
+            norm += share
+            preds.append(logits.numpy().argmax(axis=1))
+    pred = np.concatenate(preds)
+    return total / norm, float(np.mean(pred == y)), pred
 
-    loader = DataLoader(*train, batch_size=batch_size, shuffle=True, seed=seed)
-    history: dict[str, list[float]] = {"train_loss": [], "val_loss": [], "train_acc": [], "val_acc": []}
-    with one_blas_thread():  # small products: a second BLAS thread only spins (see one_blas_thread)
-        for _ in progress(range(epochs), desc, total=epochs, quiet=quiet):
+
+def fit(model: nn.Module, optimizer: Any, loss_fn: Callable[..., autograd.Tensor],
+        train: tuple[np.ndarray, np.ndarray], epochs: int, batch_size: int, *, seed: int = 0, shuffle: bool = True,
+        eval_sets: dict[str, tuple[np.ndarray, np.ndarray]] | None = None, scheduler: Any = None,
+        chunk: int | None = None, on_step: Callable[[int, autograd.Tensor], None] | None = None,
+        log: bool = False, desc: str = "train", quiet: bool = False) -> dict[str, list[float]]:
+    """Mini-batch training of a classifier (the model returns logits) on arrays; returns the history.
+
+    Each step is PyTorch's
+
+        loss = loss_fn(model(xb), yb); optimizer.zero_grad(); loss.backward(); optimizer.step()
+
+    over `DataLoader(*train, batch_size, shuffle, seed)`; `scheduler.step()`
+    after each epoch.  The history, one entry per epoch: `loss`, the mean
+    training loss of the epoch's steps (each example counted once, as the
+    reports' curves); `<name>_loss` and `<name>_accuracy` for each of
+    `eval_sets` ({"val": (x, y)}, {"train": train}, ...), measured after the
+    epoch without a graph (`evaluate`); with `chunk`, `chunk_loss`: the mean
+    loss of every `chunk` training examples seen.  `on_step(step, loss)`, when
+    given, is called after each optimizer step (the gradients are still there).
+    `log` prints one line per epoch.  BLAS runs on one thread (small products).
+    """
+    loader = nn.DataLoader(*train, batch_size=batch_size, shuffle=shuffle, seed=seed)
+    history: dict[str, list[float]] = {"loss": []}
+    if chunk:
+        history["chunk_loss"] = []
+    chunk_sum, chunk_n, step = 0.0, 0, 0
+    bar = progress(range(epochs * len(loader)), desc, total=epochs * len(loader), quiet=quiet)
+    with one_blas_thread():
+        for epoch in range(1, epochs + 1):
             model.train()
+            epoch_sum = 0.0
             for xb, yb in loader:
                 loss = loss_fn(model(xb), yb)
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
-            model.eval()
-            with autograd.no_grad():
-                for split, (x, y) in (("train", train), ("val", val)):
-                    logits = model(x)
-                    history[f"{split}_loss"].append(float(loss_fn(logits, y).item()))
-                    history[f"{split}_acc"].append(float(np.mean(logits.numpy().argmax(axis=1) == y)))
+                next(bar, None)
+                step += 1
+                if on_step is not None:
+                    on_step(step, loss)
+                value = loss.item() * len(yb)
+                epoch_sum += value
+                if chunk:
+                    chunk_sum, chunk_n = chunk_sum + value, chunk_n + len(yb)
+                    if chunk_n >= chunk:
+                        history["chunk_loss"].append(chunk_sum / chunk_n)
+                        chunk_sum, chunk_n = 0.0, 0
+            history["loss"].append(epoch_sum / len(train[0]))
+            for name, (xs, ys) in (eval_sets or {}).items():
+                set_loss, accuracy, _ = evaluate(model, xs, ys, loss_fn)
+                history.setdefault(f"{name}_loss", []).append(set_loss)
+                history.setdefault(f"{name}_accuracy", []).append(accuracy)
+            if scheduler is not None:
+                scheduler.step()
+            if log:
+                print(f"{desc} epoch {epoch}/{epochs}: " + "  ".join(f"{k} {v[-1]:.4f}" for k, v in history.items()
+                                                                    if k != "chunk_loss"))
     return history

@@ -1,40 +1,40 @@
-"""Loaders for the real data sets used by the task scripts.
+"""Where the tasks' data sets live, and loaders that check what they read.
 
-Each loader checks what it reads and raises `DataError` (a `ValueError`)
-naming the file and the fault, so a corrupt or truncated download gives a
-clear message instead of a shape error deep inside training. The formats,
+Each loader raises `DataError` (a `ValueError`) whose message starts with the
+file and says what is wrong with it, so a corrupt or truncated download gives
+one clear line instead of a shape error deep inside training.  The formats,
 sizes and quirks of the files are described in the data folder's
-PROVENANCE.md. Only numpy and the standard library are used.
+PROVENANCE.md.  Only numpy and the standard library are used.
 
-The data folder is found by `find_data_dir`: the `--data-dir` option, else
-the AUTOGRAD_DATA environment variable, else `../shared/data` next to the
-repository.
+The data location is the `--data-dir` option, else the AUTOGRAD_DATA
+environment variable, else `../shared/data` next to the repository; each data
+set is a sub-folder of it (`mnist/`, `ngram4/`, `csci662/`, `glove/`,
+`vaccine_tweets/`).  `find_dataset` applies that rule for every task.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
-import html
 import io
+import json
 import os
-import re
 import struct
-import unicodedata
 import zlib
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"  # the default data location
 DATA_ENV_VAR = "AUTOGRAD_DATA"
+MAX_JSON_BYTES = 256 * 2**20  # a metrics or results file is a few MB at most
 
 
 class DataError(ValueError):
-    """A data file is missing, malformed or inconsistent with what we expect."""
+    """A data file or folder is missing, malformed or inconsistent with what we expect."""
 
 
 def _error(path: str | Path, message: str) -> DataError:
@@ -47,36 +47,44 @@ def _error(path: str | Path, message: str) -> DataError:
 # --------------------------------------------------------------------------
 
 
-def find_data_dir(cli_value: str | None = None) -> Path | None:
-    """Return the data folder to use, or None when there is none.
+def find_dataset(name: str, files: Iterable[str], data_dir: str | Path | None, fallback: str) -> Path | None:
+    """The folder of data set `name` (`<data location>/name/`) holding every one of `files`, or None.
 
-    In order of preference: the `--data-dir` value given on the command line,
-    the AUTOGRAD_DATA environment variable, and `../shared/data` relative to
-    the repository root if that folder exists. A folder given explicitly is
-    returned even if it does not exist, so the caller can report the mistake.
+    The data location is `data_dir` (the `--data-dir` option) when given, else
+    `$AUTOGRAD_DATA` when set, else `SHARED_DATA` (`../shared/data`).  A
+    location given by the option or the variable must be a folder holding
+    `name/` with all of `files`: anything missing raises DataError naming it
+    (a typo must not quietly run on other data).  The default location is
+    optional: when it, or its `name/`, is absent, prints one line saying that
+    the task runs on `fallback` instead, and returns None.  A `name/` that is
+    there but incomplete is an error wherever it is.
     """
-    if cli_value:
-        return Path(cli_value).expanduser()
-    from_env = os.environ.get(DATA_ENV_VAR)
-    if from_env:
-        return Path(from_env).expanduser()
-    default = REPO_ROOT.parent / "shared" / "data"
-    return default if default.is_dir() else None
-
-
-def data_subdir(data_dir: str | Path | None, name: str) -> Path | None:
-    """Return `data_dir/name` if that folder exists, else None.
-
-    Lets a task script fall back to synthetic data when one data set is absent.
-    """
-    if data_dir is None:
+    if data_dir is not None:
+        root, given = Path(data_dir).expanduser(), "--data-dir"
+    elif os.environ.get(DATA_ENV_VAR):
+        root, given = Path(os.environ[DATA_ENV_VAR]).expanduser(), f"${DATA_ENV_VAR}"
+    else:
+        root, given = SHARED_DATA, None
+    folder = root / name
+    if given is None and not folder.is_dir():
+        where = f"{root}/ has no {name}/" if root.is_dir() else f"{root}/ is absent"
+        print(f"[data] no data location given (--data-dir, ${DATA_ENV_VAR}) and {where}: running on {fallback}")
         return None
-    sub = Path(data_dir) / name
-    return sub if sub.is_dir() else None
+    if not root.is_dir():
+        raise _error(
+            root,
+            f"data folder not found (given by {given})" if not root.exists() else f"not a folder (given by {given})",
+        )
+    if not folder.is_dir():
+        raise _error(root, f"no {name}/ folder in this data folder (given by {given})")
+    missing = [f for f in files if not (folder / f).is_file()]
+    if missing:
+        raise _error(folder, f"missing {', '.join(missing)}")
+    return folder
 
 
 # --------------------------------------------------------------------------
-# Reading raw bytes and text
+# Reading raw bytes, text and JSON
 # --------------------------------------------------------------------------
 
 
@@ -92,17 +100,23 @@ def _read_gzip(path: Path) -> bytes:
     except (EOFError, zlib.error) as exc:
         raise _error(path, f"truncated or corrupt gzip data ({exc})") from None
     except OSError as exc:
-        raise _error(path, f"cannot read file ({exc})") from None
+        raise _error(path, f"cannot read file ({exc.strerror or exc})") from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise _error(path, "file not found") from None
+    except IsADirectoryError:
+        raise _error(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise _error(path, f"cannot read file ({exc.strerror or exc})") from None
 
 
 def _read_text(path: Path) -> str:
     """Return the content of a UTF-8 text file (a leading BOM is dropped)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise _error(path, "file not found") from None
-    except OSError as exc:
-        raise _error(path, f"cannot read file ({exc})") from None
+    raw = _read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -122,6 +136,40 @@ def _read_lines(path: Path) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
+def read_json(path: str | Path, max_bytes: int = MAX_JSON_BYTES) -> Any:
+    """The content of a JSON file, or DataError naming the file and the fault.
+
+    Files over `max_bytes` are refused before reading, and nesting too deep for
+    Python's parser (a RecursionError) is reported as such.  NaN and Infinity,
+    which are not JSON, are refused too.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise _error(path, "file not found") from None
+    except OSError as exc:
+        raise _error(path, f"cannot read file ({exc.strerror or exc})") from None
+    if size > max_bytes:
+        raise _error(path, f"{size:,} bytes, more than the {max_bytes:,} a JSON file here may have")
+
+    def no_constants(name: str) -> None:
+        raise ValueError(f"{name} is not valid JSON")
+
+    try:
+        return json.loads(_read_text(path), parse_constant=no_constants)
+    except RecursionError:
+        raise _error(path, "JSON nested too deeply to read") from None
+    except json.JSONDecodeError as exc:
+        raise _error(
+            path,
+            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            f"{' (truncated?)' if exc.pos >= len(exc.doc.rstrip()) else ''}",
+        ) from None
+    except ValueError as exc:
+        raise _error(path, f"not valid JSON: {exc}") from None
+
+
 # --------------------------------------------------------------------------
 # MNIST (IDX format, gzip-compressed)
 # --------------------------------------------------------------------------
@@ -133,6 +181,7 @@ MNIST_FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
 }
+MNIST_FILE_NAMES = tuple(name for pair in MNIST_FILES.values() for name in pair)
 
 
 def load_idx(path: str | Path) -> np.ndarray:
@@ -156,14 +205,11 @@ def load_idx(path: str | Path) -> np.ndarray:
     else:
         raise _error(
             path,
-            f"bad magic number {magic}, expected {IDX_IMAGES_MAGIC} (images) "
-            f"or {IDX_LABELS_MAGIC} (labels)",
+            f"bad magic number {magic}, expected {IDX_IMAGES_MAGIC} (images) or {IDX_LABELS_MAGIC} (labels)",
         )
     header_size = 4 + 4 * ndim
     if len(raw) < header_size:
-        raise _error(
-            path, f"truncated header: {len(raw)} bytes, expected at least {header_size}"
-        )
+        raise _error(path, f"truncated header: {len(raw)} bytes, expected at least {header_size}")
     shape = struct.unpack(f">{ndim}i", raw[4:header_size])
     if any(size <= 0 for size in shape):
         raise _error(path, f"bad dimensions {shape} in header")
@@ -172,14 +218,12 @@ def load_idx(path: str | Path) -> np.ndarray:
     if found < expected:
         raise _error(
             path,
-            f"truncated: header announces shape {shape} = {expected} data bytes, "
-            f"found only {found}",
+            f"truncated: header announces shape {shape} = {expected} data bytes, found only {found}",
         )
     if found > expected:
         raise _error(
             path,
-            f"{found - expected} unexpected bytes after the data "
-            f"(header announces shape {shape} = {expected} bytes)",
+            f"{found - expected} unexpected bytes after the data (header announces shape {shape} = {expected} bytes)",
         )
     return np.frombuffer(raw, dtype=np.uint8, offset=header_size).reshape(shape).copy()
 
@@ -200,25 +244,16 @@ def load_mnist(directory: str | Path) -> dict[str, np.ndarray]:
         images = load_idx(image_path)
         labels = load_idx(label_path)
         if images.ndim != 3:
-            raise _error(
-                image_path, "expected an image file (magic 2051), found labels"
-            )
+            raise _error(image_path, "expected an image file (magic 2051), found labels")
         if labels.ndim != 1:
             raise _error(label_path, "expected a label file (magic 2049), found images")
         if images.shape[1:] != (28, 28):
-            raise _error(
-                image_path, f"images are {images.shape[1:]}, expected (28, 28)"
-            )
+            raise _error(image_path, f"images are {images.shape[1:]}, expected (28, 28)")
         if labels.max() > 9:
             bad = int(np.argmax(labels > 9))
-            raise _error(
-                label_path, f"label {labels[bad]} at index {bad} is outside 0..9"
-            )
+            raise _error(label_path, f"label {labels[bad]} at index {bad} is outside 0..9")
         if len(images) != len(labels):
-            raise DataError(
-                f"{image_path} has {len(images)} images but {label_path} "
-                f"has {len(labels)} labels"
-            )
+            raise DataError(f"{image_path} has {len(images)} images but {label_path} has {len(labels)} labels")
         flat = images.reshape(len(images), -1).astype(np.float32)
         flat /= 255.0
         result[f"{split}_images"] = flat
@@ -231,16 +266,24 @@ def load_mnist(directory: str | Path) -> dict[str, np.ndarray]:
 # --------------------------------------------------------------------------
 
 NGRAM_SPLITS = ("train", "valid", "test")
+NGRAM_FILES = ("vocab.npy", *(f"{split}_{part}.npy" for split in NGRAM_SPLITS for part in ("inputs", "targets")))
 
 
 def _load_npy(path: Path) -> np.ndarray:
-    """np.load without pickles, turning failures into DataError."""
+    """np.load of a plain (non-object) .npy array, turning every failure into a DataError naming the file."""
+    raw = _read_bytes(path)
+    if not raw.startswith(b"\x93NUMPY"):
+        raise _error(path, "not a .npy file (it does not start with numpy's header)")
     try:
-        return np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise _error(path, "file not found") from None
-    except (ValueError, OSError, EOFError) as exc:
-        raise _error(path, f"not a readable .npy file ({exc})") from None
+        return np.load(io.BytesIO(raw), allow_pickle=False)
+    except ValueError as exc:
+        if "pickle" in str(exc):  # an object array: its entries are pickled Python objects, which we never load
+            raise _error(
+                path, "holds Python objects, not numbers or strings (this loader reads plain arrays only)"
+            ) from None
+        raise _error(path, f"truncated or corrupt .npy data ({exc})") from None
+    except (OSError, EOFError) as exc:
+        raise _error(path, f"truncated or corrupt .npy data ({exc})") from None
 
 
 def load_ngram(directory: str | Path) -> dict[str, Any]:
@@ -258,8 +301,7 @@ def load_ngram(directory: str | Path) -> dict[str, Any]:
     if vocab_array.ndim != 1 or vocab_array.dtype.kind != "U" or len(vocab_array) == 0:
         raise _error(
             vocab_path,
-            f"expected a non-empty 1-D array of strings, found {vocab_array.dtype} "
-            f"{vocab_array.shape}",
+            f"expected a non-empty 1-D array of strings, found {vocab_array.dtype} {vocab_array.shape}",
         )
     vocab = [str(word) for word in vocab_array]
     result: dict[str, Any] = {"vocab": vocab}
@@ -279,9 +321,7 @@ def load_ngram(directory: str | Path) -> dict[str, Any]:
                 f"expected integers shaped (N,), found {targets.dtype} {targets.shape}",
             )
         if len(inputs) != len(targets):
-            raise DataError(
-                f"{inputs_path} has {len(inputs)} rows but {targets_path} has {len(targets)}"
-            )
+            raise DataError(f"{inputs_path} has {len(inputs)} rows but {targets_path} has {len(targets)}")
         for path, array in ((inputs_path, inputs), (targets_path, targets)):
             bad = np.argwhere((array < 0) | (array >= len(vocab)))
             if len(bad):
@@ -298,6 +338,13 @@ def load_ngram(directory: str | Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------
 # CSCI 662 text classification files: "<text>TAB<label>" per line
 # --------------------------------------------------------------------------
+
+CSCI662_FILES = {
+    "4dim": "4dim.train.txt",
+    "odiya": "odiya.train.txt",
+    "questions": "questions.train.txt",
+    "products": "products.val_sample.txt",
+}  # only a 20 % sample of products.train.txt exists
 
 
 def load_labelled_text(path: str | Path) -> tuple[list[str], list[str]]:
@@ -329,6 +376,8 @@ def load_labelled_text(path: str | Path) -> tuple[list[str], list[str]]:
 # GloVe word vectors (text format: "word v1 ... vD" per line)
 # --------------------------------------------------------------------------
 
+GLOVE_FILE = "glove.6B.50d.subset.txt"  # in glove/: the 50-d vectors of 39,604 words
+
 
 def load_glove(
     path: str | Path, vocab: Iterable[str] | None = None, dim: int | None = None
@@ -337,9 +386,10 @@ def load_glove(
 
     If `vocab` is given only those words are kept, which keeps the matrix
     small when a task needs a few thousand words. `dim` is the expected vector
-    length; when None it is taken from the first line. A line with a different
-    number of values raises DataError naming the line, the expected and the
-    found dimension. If a word occurs twice its first vector is kept.
+    length; when None it is taken from the first line. Every line is checked,
+    kept or not: a line with a different number of values, a value that is not
+    a number, or NaN, Inf or a value beyond float32's range raises DataError
+    naming the line. If a word occurs twice its first vector is kept.
     """
     path = Path(path)
     wanted = None if vocab is None else set(vocab)
@@ -353,20 +403,20 @@ def load_glove(
             if dim < 1:
                 raise _error(path, f"line {number}: no vector values after the word")
         if found != dim:
-            raise _error(
-                path, f"line {number}: expected dimension {dim}, found {found} values"
-            )
-        word = parts[0]
-        if (wanted is not None and word not in wanted) or word in index:
-            continue
+            raise _error(path, f"line {number}: expected dimension {dim}, found {found} values")
         try:
-            vector = np.array(parts[1:], dtype=np.float32)
+            with np.errstate(over="ignore"):  # a value beyond float32 becomes inf, refused just below
+                vector = np.array(parts[1:], dtype=np.float32)
         except ValueError:
-            raise _error(
-                path, f"line {number}: vector values are not all numbers"
-            ) from None
-        index[word] = len(rows)
-        rows.append(vector)
+            raise _error(path, f"line {number}: vector values are not all numbers") from None
+        finite = np.isfinite(vector)
+        if not finite.all():
+            bad = parts[1 + int(np.argmin(finite))]
+            raise _error(path, f"line {number}: value {bad!r} is not a finite float32 (NaN, Inf or too large)")
+        word = parts[0]
+        if (wanted is None or word in wanted) and word not in index:
+            index[word] = len(rows)
+            rows.append(vector)
     if dim is None:
         raise _error(path, "file is empty")
     matrix = np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
@@ -379,6 +429,7 @@ def load_glove(
 
 VACCINE_HEADER = ["", "tweet", "label"]
 VACCINE_LABELS = ("neutral", "anti-vax", "pro-vax")  # label 0, 1, 2
+VACCINE_FILES = {"train": "vaccine_train_set.csv", "val": "vaccine_validation_set.csv"}
 
 
 def load_vaccine(path: str | Path) -> tuple[list[str], np.ndarray]:
@@ -398,9 +449,7 @@ def load_vaccine(path: str | Path) -> tuple[list[str], np.ndarray]:
         if header is None:
             raise _error(path, "file is empty")
         if header != VACCINE_HEADER:
-            raise _error(
-                path, f"bad header {','.join(header)!r}, expected ',tweet,label'"
-            )
+            raise _error(path, f"bad header {','.join(header)!r}, expected ',tweet,label'")
         for row_number, row in enumerate(reader, start=1):
             where = f"row {row_number} (line {reader.line_num})"
             if len(row) != 3:
@@ -418,139 +467,11 @@ def load_vaccine(path: str | Path) -> tuple[list[str], np.ndarray]:
 
 
 # --------------------------------------------------------------------------
-# Text helpers
-# --------------------------------------------------------------------------
-
-# A small English stop-word list. Negations (no, not, nor, dont, ...) are
-# deliberately absent: they carry the sentiment in "do not take the vaccine".
-_STOP_WORDS_TEXT = """
-    a about above after again against all am an and any are as at be because
-    been before being below between both but by can could did do does doing
-    down during each few for from further had has have having he her here
-    hers herself him himself his how i if im in into is it its itself ive
-    just me more most my myself of off on once only or other our ours
-    ourselves out over own same she should so some such than that thats the
-    their theirs them themselves then there these they theyre this those
-    through to too under until up very was we were weve what when where which
-    while who whom why will with would you youre your yours yourself
-    yourselves
-"""
-STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
-
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_MENTION = re.compile(r"@\w+")
-
-
-class _PunctuationTable(dict):
-    """A `str.translate` table: punctuation and symbols -> space.
-
-    Letters, combining marks and digits are kept, so scripts such as Odia
-    (whose vowel signs are marks, not letters) stay whole. Deleted outright:
-    apostrophes, so "don't" becomes "dont" (a GloVe word); invisible format
-    characters such as the zero-width joiner used inside Indic words; and
-    emoji variation selectors. Entries are computed on first use of each
-    character and cached.
-    """
-
-    def __missing__(self, code: int) -> int | str | None:
-        char = chr(code)
-        category = unicodedata.category(char)
-        if char in "'\u2019\ufe0e\ufe0f" or category == "Cf":
-            value: int | str | None = None
-        elif category[0] in "LMN":
-            value = code
-        else:
-            value = " "
-        self[code] = value
-        return value
-
-
-_PUNCTUATION = _PunctuationTable()
-
-
-def tokenize(text: str, remove_stopwords: bool = True) -> list[str]:
-    """Split text into lower-case word tokens.
-
-    HTML entities are decoded, URLs and @mentions removed, punctuation and
-    symbols (including emoji and '#') turned into spaces, and, by default,
-    the words in `STOP_WORDS` dropped. Works for non-Latin scripts too.
-    """
-    text = html.unescape(text).lower()
-    text = _URL.sub(" ", text)
-    text = _MENTION.sub(" ", text)
-    tokens = text.translate(_PUNCTUATION).split()
-    if remove_stopwords:
-        tokens = [token for token in tokens if token not in STOP_WORDS]
-    return tokens
-
-
-def mean_vectors(
-    token_lists: Sequence[Sequence[str]],
-    word_index: Mapping[str, int],
-    matrix: np.ndarray,
-) -> np.ndarray:
-    """Average the word vectors of each token list: a float32 (N, dim) array.
-
-    Tokens missing from `word_index` are ignored; a text with no known token
-    gets a zero vector.
-    """
-    matrix = np.asarray(matrix, dtype=np.float32)
-    result = np.zeros((len(token_lists), matrix.shape[1]), dtype=np.float32)
-    for i, tokens in enumerate(token_lists):
-        rows = [word_index[token] for token in tokens if token in word_index]
-        if rows:
-            result[i] = matrix[rows].mean(axis=0)
-    return result
-
-
-def bag_of_words(
-    token_lists: Sequence[Sequence[str]],
-    vocab_size: int = 2000,
-    vocab: Sequence[str] | None = None,
-    normalize: bool = False,
-) -> tuple[np.ndarray, list[str]]:
-    """Count how often each vocabulary word occurs in each text.
-
-    Without `vocab`, the vocabulary is the `vocab_size` most frequent tokens
-    of `token_lists` (ties broken alphabetically, so it is reproducible).
-    Pass the returned vocabulary back in to encode validation or test texts
-    with the same columns. Returns (float32 (N, V) matrix, vocabulary list);
-    with `normalize=True` each non-empty row is divided by its sum (term
-    frequencies). Useful where GloVe has no vectors (e.g. Odia text). The
-    matrix is dense: N x V x 4 bytes, so keep V modest.
-    """
-    if vocab is None:
-        counts = Counter(token for tokens in token_lists for token in tokens)
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        vocab = [word for word, _ in ranked[:vocab_size]]
-    vocab = list(vocab)
-    column = {word: j for j, word in enumerate(vocab)}
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, tokens in enumerate(token_lists):
-        for token in tokens:
-            j = column.get(token)
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
-    matrix = np.zeros((len(token_lists), len(vocab)), dtype=np.float32)
-    np.add.at(
-        matrix, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)), 1.0
-    )
-    if normalize:
-        totals = matrix.sum(axis=1, keepdims=True)
-        np.divide(matrix, totals, out=matrix, where=totals > 0)
-    return matrix, vocab
-
-
-# --------------------------------------------------------------------------
 # Splitting
 # --------------------------------------------------------------------------
 
 
-def train_val_split(
-    n: int, val_fraction: float, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
+def train_val_split(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Split indices 0..n-1 at random into (train_idx, val_idx), both sorted int64.
 
     `round(n * val_fraction)` indices go to validation. The same seed always
@@ -560,6 +481,4 @@ def train_val_split(
         raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
     order = np.random.default_rng(seed).permutation(n)
     n_val = round(n * val_fraction)
-    return np.sort(order[n_val:]).astype(np.int64), np.sort(order[:n_val]).astype(
-        np.int64
-    )
+    return np.sort(order[n_val:]).astype(np.int64), np.sort(order[:n_val]).astype(np.int64)

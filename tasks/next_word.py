@@ -13,7 +13,7 @@ lr 0.001 with decay, batches of 1490): with weights of 0.01 every hidden
 pre-activation is ≈ 0, every sigmoid sits at 0.5 for every input (the report
 saw "0.4999999 and 0.5"), and the gradients reaching W2 and W1 are multiplied
 by the tiny W3 and W2, so only the output bias learns: the unigram
-distribution. The defaults (PyTorch's uniform init, std-1 embeddings, Adam at
+distribution. The defaults (PyTorch's default init, std-1 embeddings, Adam at
 lr 0.001, batches of 100) break that symmetry and reach about 35 % within a
 few epochs.
 
@@ -25,8 +25,6 @@ few epochs.
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,27 +34,32 @@ import nn
 from autograd import Tensor
 from tasks.common import (
     Timer,
-    find_dataset,
-    one_blas_thread,
+    evaluate,
+    fit,
+    load_model,
     output_dir,
-    progress,
-    save_figure,
+    positive,
+    run_task,
     save_metrics,
     task_parser,
-    use_agg,
 )
-from tasks.data import DataError, load_ngram
+from tasks.data import NGRAM_FILES, DataError, find_dataset, load_ngram, read_json
+from tasks.plots import plot_loss_and_accuracy, plot_tsne, save_figure, use_agg
 
 REPORT_TEST_ACCURACY = 0.17292
 REPORT_SETTING = {"init": "normal", "init_std": 0.01, "optimizer": "sgd", "lr": 0.001, "lr_decay": 0.9,
                   "batch_size": 1490, "epochs": 4}
 DEFAULT_PREDICT = ["going to be", "i do not", "he said that", "it is a", "what do you"]
+LOSS = nn.CrossEntropyLoss()
 
 
 class NextWordModel(nn.Module):
-    """W1 shared by the three positions → concat (48) → σ(·W2 + b1) (128) → logits ·W3 + b2 (250)."""
+    """W1 shared by the three positions → concat e (48) → h = σ(W2·e + b1) (128) → logits W3·h + b2 (250).
 
-    def __init__(self, vocab_size: int = 250, embed_dim: int = 16, hidden: int = 128, init: str = "uniform",
+    `hidden.weight` is W2 (128×48) and `output.weight` is W3 (250×128), (out, in) as in the report.
+    """
+
+    def __init__(self, vocab_size: int = 250, embed_dim: int = 16, hidden: int = 128, init: str = "default",
                  init_std: float | None = None, embed_std: float = 1.0, dtype: Any = np.float32) -> None:
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_dim, init="normal", std=embed_std, dtype=dtype)
@@ -111,7 +114,7 @@ def tiny_corpus(seed: int, n_sentences: int = 3000) -> dict[str, Any]:
 
 def load_data(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     """The 4-gram data (sliced with --quick) and where it came from."""
-    folder = find_dataset(args, "ngram4", "a tiny generated corpus of templated sentences")
+    folder = find_dataset("ngram4", NGRAM_FILES, args.data_dir, "a tiny generated corpus of templated sentences")
     data, source = (tiny_corpus(args.seed), "generated") if folder is None else (load_ngram(folder), str(folder))
     if args.quick:
         for split, n in (("train", 20000), ("valid", 3000), ("test", 3000)):
@@ -122,50 +125,20 @@ def load_data(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 # ----------------------------------------------------------------------------- training
 
-def evaluate(model: NextWordModel, inputs: np.ndarray, targets: np.ndarray,
-             batch_size: int = 5000) -> tuple[float, float]:
-    """(mean cross-entropy, accuracy) over a whole split, without building a graph."""
-    loss_sum, correct = 0.0, 0
-    with autograd.no_grad():
-        for start in range(0, len(inputs), batch_size):
-            x, y = inputs[start:start + batch_size], targets[start:start + batch_size]
-            logits = model(x)
-            loss_sum += autograd.cross_entropy(logits, y, reduction="sum").item()
-            correct += int((logits.numpy().argmax(axis=1) == y).sum())
-    return loss_sum / len(inputs), correct / len(inputs)
-
-
-def make_optimizer(args: argparse.Namespace, params: list[nn.Parameter]) -> nn.optim.Optimizer:
+def make_optimizer(args: argparse.Namespace, params: Any) -> Any:
     if args.optimizer == "adam":
         return nn.optim.Adam(params, lr=args.lr)
     return nn.optim.SGD(params, lr=args.lr, momentum=args.momentum)
 
 
 def train(args: argparse.Namespace, model: NextWordModel, data: dict[str, Any]) -> dict[str, list[float]]:
-    """Mini-batch training; returns per-epoch train loss and train/validation accuracy."""
+    """Mini-batch training, the lr times `--lr-decay` after each epoch; the loss and accuracies per epoch."""
     opt = make_optimizer(args, model.parameters())
-    decay = nn.optim.ExponentialLR(opt, gamma=args.lr_decay)
-    loader = nn.DataLoader(data["train_inputs"], data["train_targets"], batch_size=args.batch_size,
-                           shuffle=True, seed=args.seed)
-    history: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": []}
-    with one_blas_thread():  # small products: a second BLAS thread only spins (README, text tasks)
-        for epoch in range(1, args.epochs + 1):
-            losses = []
-            for x, y in progress(loader, f"epoch {epoch}/{args.epochs}", total=len(loader), quiet=args.quick):
-                loss = autograd.cross_entropy(model(x), y)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                losses.append(loss.item())
-            decay.step()
-            _, train_acc = evaluate(model, data["train_inputs"], data["train_targets"])
-            val_loss, val_acc = evaluate(model, data["valid_inputs"], data["valid_targets"])
-            for key, value in (("train_loss", float(np.mean(losses))), ("train_acc", train_acc),
-                               ("val_loss", val_loss), ("val_acc", val_acc)):
-                history[key].append(value)
-            print(f"epoch {epoch:2d}  loss {history['train_loss'][-1]:.4f}  train acc {train_acc:.4f}  "
-                  f"val acc {val_acc:.4f}  (lr {opt.lr:.2e})")
-    return history
+    return fit(model, opt, LOSS, (data["train_inputs"], data["train_targets"]), args.epochs, args.batch_size,
+               seed=args.seed, scheduler=nn.optim.lr_scheduler.ExponentialLR(opt, gamma=args.lr_decay),
+               eval_sets={"train": (data["train_inputs"], data["train_targets"]),
+                          "val": (data["valid_inputs"], data["valid_targets"])}, log=True, desc="next_word",
+               quiet=args.quick)
 
 
 # ----------------------------------------------------------------------------- outputs
@@ -183,53 +156,25 @@ def predict(model: NextWordModel, vocab: list[str], starts: list[str], k: int = 
             results[start] = {"skipped": why}
             continue
         with autograd.no_grad():
-            probs = autograd.softmax(model(np.array([[col[w] for w in words]]))).numpy()[0]
+            probs = autograd.softmax(model(np.array([[col[w] for w in words]])), dim=-1).numpy()[0]
         best = np.argsort(probs)[::-1][:k]
         results[start] = {vocab[i]: float(probs[i]) for i in best}
         print(f"  {start!r} → " + ", ".join(f"{vocab[i]} ({probs[i]:.2f})" for i in best))
     return results
 
 
-def plot_curves(history: dict[str, list[float]], out: Path, title: str) -> None:
-    import matplotlib.pyplot as plt
-
-    epochs = np.arange(1, len(history["train_acc"]) + 1)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    ax1.plot(epochs, history["train_loss"], "o-", label="train (mean over batches)")
-    ax1.plot(epochs, history["val_loss"], "s-", label="validation")
-    ax1.set(xlabel="epoch", ylabel="cross-entropy", title="Loss")
-    ax2.plot(epochs, history["train_acc"], "o-", label="train")
-    ax2.plot(epochs, history["val_acc"], "s-", label="validation")
-    ax2.axhline(REPORT_TEST_ACCURACY, color="gray", ls="--", label="report 003, test (17.3 %)")
-    ax2.set(xlabel="epoch", ylabel="accuracy", title="Accuracy")
-    for ax in (ax1, ax2):
-        ax.legend()
-        ax.grid(alpha=0.3)
-    ax1.xaxis.get_major_locator().set_params(integer=True)
-    ax2.xaxis.get_major_locator().set_params(integer=True)
-    fig.suptitle(title)
-    fig.tight_layout()
-    save_figure(fig, out, "curves")
-
-
-def plot_tsne(model: NextWordModel, vocab: list[str], out: Path, seed: int, quick: bool = False) -> None:
+def tsne_figure(model: NextWordModel, vocab: list[str], seed: int, quick: bool = False) -> Any:
     """t-SNE of the learned embeddings (rows of W1ᵀ) in 2-D, each point labelled with its word.
 
     With `quick`, fewer iterations and only the first 40 words labelled (drawing 250 labels takes seconds).
     """
-    import matplotlib.pyplot as plt
     from sklearn.manifold import TSNE
 
     emb = model.embed.weight.numpy().astype(np.float64)
     xy = TSNE(n_components=2, perplexity=min(30.0, len(vocab) / 4), init="pca", random_state=seed,
               max_iter=250 if quick else 1000).fit_transform(emb)
-    fig, ax = plt.subplots(figsize=(14, 12))
-    ax.scatter(xy[:, 0], xy[:, 1], s=4, color="lightgray")
-    for (x, y), word in list(zip(xy, vocab))[:40 if quick else None]:
-        ax.annotate(word, (x, y), fontsize=8, ha="center", va="center")
-    ax.set(xlabel="t-SNE 1", ylabel="t-SNE 2",
-           title=f"t-SNE of the {len(vocab)} learned {emb.shape[1]}-d word embeddings (W1)")
-    save_figure(fig, out, "tsne")
+    return plot_tsne(xy, vocab, f"t-SNE of the {len(vocab)} learned {emb.shape[1]}-d word embeddings (W1)",
+                     labelled=40 if quick else None)
 
 
 # ----------------------------------------------------------------------------- command line
@@ -238,15 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = task_parser("next_word", __doc__.splitlines()[0])
     p.add_argument("mode", nargs="?", choices=["train", "eval"], default="train",
                    help="train (then evaluate), or eval: load OUT/model.npz and report test accuracy")
-    p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--batch-size", type=int, default=100, help="report: 1490 (250 batches per epoch)")
+    p.add_argument("--epochs", type=positive(int), default=10, help="epochs (--quick: at most 2)")
+    p.add_argument("--batch-size", type=positive(int), default=100, help="report: 1490 (250 batches per epoch)")
     p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help="report: sgd")
-    p.add_argument("--lr", type=float, default=0.001, help="report: 0.001 (with SGD)")
+    p.add_argument("--lr", type=positive(float), default=0.001, help="report: 0.001 (with SGD)")
     p.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
-    p.add_argument("--lr-decay", type=float, default=1.0, help="lr multiplied by this after each epoch")
-    p.add_argument("--init", default="uniform", help="W2, W3 initialiser (report: normal with std 0.01)")
-    p.add_argument("--init-std", type=float, default=None, help="std of the normal initialiser")
-    p.add_argument("--embed-std", type=float, default=1.0, help="std of the embedding init (report: 0.01)")
+    p.add_argument("--lr-decay", type=positive(float), default=1.0, help="lr multiplied by this after each epoch")
+    p.add_argument("--init", choices=["default", "normal", "xavier", "he"], default="default",
+                   help="W2, W3 initialiser; default: PyTorch's (report: normal, std 0.01)")
+    p.add_argument("--init-std", type=positive(float), default=None, help="std of the normal initialiser")
+    p.add_argument("--embed-std", type=positive(float), default=1.0, help="std of the embedding init (report: 0.01)")
     p.add_argument("--report-setting", action="store_true",
                    help="report 003's setting: normal(0, 0.01) init, SGD lr 0.001 ×0.9 per epoch, batch 1490, "
                         "4 epochs (stalls at 17 %%)")
@@ -265,11 +211,13 @@ def configure(args: argparse.Namespace) -> None:
         args.epochs = min(args.epochs, 2)
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = build_parser().parse_args(argv)
+def run(args: argparse.Namespace) -> dict[str, Any]:
     configure(args)
     use_agg()
     out = output_dir(args)
+    model_path = out / "model.npz"
+    if args.mode == "eval" and not model_path.exists():
+        raise DataError(f"{model_path}: no saved parameters; run `python -m tasks.next_word` first")
     data, source = load_data(args)
     vocab = data["vocab"]
     nn.manual_seed(args.seed)
@@ -277,14 +225,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     metrics: dict[str, Any] = {"data": source, "mode": args.mode, "report_test_accuracy": REPORT_TEST_ACCURACY,
                                "majority_test_accuracy": float(np.mean(
                                    data["test_targets"] == np.bincount(data["train_targets"]).argmax()))}
-    model_path = out / "model.npz"
     if args.mode == "eval":
-        if not model_path.exists():
-            raise DataError(f"{model_path}: no saved parameters; run `python -m tasks.next_word` first")
-        model.load(model_path)
+        load_model(model, model_path)
         print(f"loaded {model_path}")
         if (out / "metrics.json").exists():  # keep the training record, refresh the test numbers
-            metrics = {**json.loads((out / "metrics.json").read_text()), **metrics}
+            metrics = {**read_json(out / "metrics.json"), **metrics}
     else:
         config = {k: getattr(args, k) for k in ("epochs", "batch_size", "optimizer", "lr", "momentum", "lr_decay",
                                                 "init", "init_std", "embed_std", "report_setting", "seed")}
@@ -293,21 +238,27 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             history = train(args, model, data)
         model.save(model_path)
         metrics.update(config=config, history=history, train_seconds=timer.seconds)
-        plot_curves(history, out, "Report 003 network: " + ("report's setting" if args.report_setting
-                                                              else f"{args.optimizer} lr {args.lr}"))
-        plot_tsne(model, vocab, out, args.seed, args.quick)
+        setting = "report's setting" if args.report_setting else f"{args.optimizer} lr {args.lr}"
+        title = f"Report 003 network: {setting}"
+        save_figure(plot_loss_and_accuracy(history, (REPORT_TEST_ACCURACY, "report 003, test (17.3 %)"), title),
+                    out, "curves")
+        save_figure(tsne_figure(model, vocab, args.seed, args.quick), out, "tsne")
         h = model.hidden_activations(data["valid_inputs"][:2000])
         metrics["hidden_sigmoid_spread"] = {"mean": float(h.mean()), "std_over_examples": float(h.std(axis=0).mean())}
         print(f"hidden sigmoid outputs: mean {h.mean():.4f}, std across examples {h.std(axis=0).mean():.5f}")
-    test_loss, test_acc = evaluate(model, data["test_inputs"], data["test_targets"])
+    test_loss, test_acc, _ = evaluate(model, data["test_inputs"], data["test_targets"], LOSS)
     print(f"test accuracy {test_acc:.4f} (report 003: {REPORT_TEST_ACCURACY}; always '.': "
           f"{metrics['majority_test_accuracy']:.4f}), test cross-entropy {test_loss:.4f}")
-    metrics.update(test_loss=test_loss, test_acc=test_acc)
+    metrics.update(test_loss=test_loss, test_accuracy=test_acc)
     print("next-word predictions:")
     metrics["predictions"] = predict(model, vocab, DEFAULT_PREDICT if args.predict is None else args.predict)
     save_metrics(out, metrics)
     print(f"outputs in {out}/")
     return metrics
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    return run_task(build_parser(), run, argv)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,11 @@ forms, for both branches of ReLU (eq. 7: ∂ReLU/∂a = 1 for a > 0, 0 for a ≤
 Three cases run: the given x, m, b, y* (default x=2, m=3, b=1, y*=4: a = 7,
 L = 9, ∂L/∂b = 6, ∂L/∂m = 12, ∂L/∂x = 18); the same with b shifted to
 b − 2a so that a changes sign (the other branch); and b = −x·m, so a = 0
-exactly, where eq. 7 says the derivative is 0.  When the graph renderer
-`autograd.viz` is present each case's graph, with values and gradients on its
-boxes and edges, is written as relu_mse_<case>.svg.
+exactly, where eq. 7 says the derivative is 0.  Each case's graph, with
+values and gradients on its boxes and edges, is written as
+relu_mse_<case>.png and .svg (when the renderer and Graphviz's `dot` are
+there); every number goes to metrics.json.  The task has no randomness, no
+long run and no data, so it takes no --seed, --quick or --data-dir.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import autograd
 from autograd import Tensor
-from tasks.common import output_dir, save_metrics, task_parser
+from tasks.common import output_dir, run_task, save_metrics, task_parser
 
 TOLERANCE = 1e-10
 NAMES = ("y", "y*", "b", "m", "x")
@@ -68,38 +70,42 @@ def run_case(key: str, label: str, x: float, m: float, b: float, target: float, 
     case: dict[str, object] = {"inputs": {"x": x, "m": m, "b": b, "y*": target}, "a": a, "y": y, "L": loss,
                                "branch": branch, "engine_grads": engine, "closed_form_grads": closed,
                                "max_diff": diff}
-    svg = draw(g["L"], out / f"relu_mse_{key}", f"report 000: {branch}, x={x:g}, m={m:g}, "
-               f"b={b:g}, y*={target:g}")
-    if svg:
-        case["graph_svg"] = svg
+    pictures = draw(g["L"], out / f"relu_mse_{key}", f"report 000: {branch}, x={x:g}, m={m:g}, "
+                    f"b={b:g}, y*={target:g}")
+    if pictures:
+        case["graph_png"], case["graph_svg"] = pictures
     return case
 
 
-def draw(loss: Tensor, stem: Path, title: str) -> str | None:
-    """Render the graph with values and gradients as SVG; None without the renderer or Graphviz's `dot`."""
+def draw(loss: Tensor, stem: Path, title: str) -> tuple[str, str] | None:
+    """The graph with values and gradients as STEM.png and STEM.svg; None without the renderer or Graphviz's `dot`."""
     try:
         from autograd import viz
-    except ImportError:
+    except ImportError as exc:
+        print(f"[graph] no pictures: the renderer does not import ({exc})")
         return None
     loss.backward(retain_graph=True)
     graph = viz.draw_graph(loss, edge_labels="both", title=title)
     try:
-        path = graph.render(str(stem), format="svg", cleanup=True)
+        paths = tuple(str(graph.render(str(stem), format=fmt, cleanup=True)) for fmt in ("png", "svg"))
     except viz.DotNotFound as exc:
         graph.save(str(stem) + ".gv")
         print(f"[graph] {exc}")
         return None
-    print(f"graph written to {path}")
-    return str(path)
+    print(f"graph written to {paths[0]} and {paths[1]}")
+    return paths  # type: ignore[return-value]
 
 
-def main(argv: list[str] | None = None) -> dict[str, object]:
-    parser: argparse.ArgumentParser = task_parser("relu_mse", __doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    parser = task_parser("relu_mse", __doc__.splitlines()[0], seed=False, quick=False, data=False)
     parser.add_argument("--x", type=float, default=2.0, help="input x")
     parser.add_argument("--m", type=float, default=3.0, help="weight m")
     parser.add_argument("--b", type=float, default=1.0, help="bias b")
     parser.add_argument("--target", type=float, default=4.0, help="target y*")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
     out = output_dir(args)
     a = args.x * args.m + args.b
     settings = [("given", "given values", args.b),
@@ -113,6 +119,10 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
                "closed_forms_agree": bool(worst < TOLERANCE)}
     print(f"metrics written to {save_metrics(out, metrics)}")
     return metrics
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    return run_task(build_parser(), run, argv)
 
 
 if __name__ == "__main__":

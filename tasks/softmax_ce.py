@@ -3,7 +3,8 @@
 For random logits θ and a one-hot target y the engine computes ∂L/∂θ of
 L = −Σ_i y_i log ŷ_i, ŷ = softmax(θ), three ways:
 
-* fused: `autograd.cross_entropy(θ, y)`, one node whose VJP is ŷ − y;
+* fused: `nn.CrossEntropyLoss()(θ, y)` (the op `autograd.cross_entropy`), one
+  node whose VJP is ŷ − y;
 * unfused: the graph softmax → log → (−y ·) → sum, whose backward chains the
   softmax Jacobian (report 002 eqs. 1.2–1.4) with ∂L/∂ŷ = −y/ŷ (eq. 1.1);
 * unfused through `log_softmax` → (−y ·) → sum;
@@ -15,6 +16,10 @@ eq. 1.4).  All must agree to 1e-10.
 Large logits (±1e4): the fused loss and gradient and the engine's (shifted)
 softmax and its Jacobian stay finite, while a naive, unshifted
 exp(θ)/Σ exp(θ) overflows to inf/inf = nan.
+
+Outputs in --out: softmax_ce.png/svg (ŷ, y, the engine's ∂L/∂θ beside ŷ − y,
+and the Jacobian) and metrics.json.  The run takes well under a second, so
+there is no --quick, and no data, so no --data-dir.
 """
 
 from __future__ import annotations
@@ -24,15 +29,17 @@ import argparse
 import numpy as np
 
 import autograd
+import nn
 from autograd import Tensor
-from tasks.common import output_dir, save_metrics, task_parser
+from tasks.common import output_dir, positive, run_task, save_metrics, task_parser
+from tasks.plots import plot_softmax_ce, save_figure, use_agg
 
 TOLERANCE = 1e-10
 
 
 def loss_fused(theta: Tensor, y: np.ndarray) -> Tensor:
-    """L through the fused op: one node, VJP ŷ − y."""
-    return autograd.cross_entropy(theta, y)
+    """L through the fused op (nn.CrossEntropyLoss with a probability target): one node, VJP ŷ − y."""
+    return nn.CrossEntropyLoss()(theta, y)
 
 
 def loss_softmax_log(theta: Tensor, y: np.ndarray) -> Tensor:
@@ -88,6 +95,7 @@ def compare(theta: np.ndarray, y: np.ndarray, label: str) -> dict[str, object]:
     for name, g in grads.items():
         print(f"engine, {name:<20} = {np.array2string(g, precision=6)}   max |diff| = {diffs[name]:.2e}")
     result["grad_max_diff"] = diffs
+    result["grads"] = grads
     jac = autograd.jacobian(autograd.softmax, Tensor(theta)).numpy()
     jac_closed = softmax_jacobian_closed_form(theta)
     result["jacobian_max_diff"] = float(np.abs(jac - jac_closed).max())
@@ -136,12 +144,16 @@ def large_logits(classes: int, target: int, scale: float = 1e4) -> dict[str, obj
             "naive_softmax_has_nan": bool(np.isnan(naive).any())}
 
 
-def main(argv: list[str] | None = None) -> dict[str, object]:
-    parser: argparse.ArgumentParser = task_parser("softmax_ce", __doc__.splitlines()[0])
-    parser.add_argument("--classes", type=int, default=5, help="number of classes C")
-    parser.add_argument("--scale", type=float, default=3.0, help="standard deviation of the random logits")
-    parser.add_argument("--large", type=float, default=1e4, help="magnitude of the large logits")
-    args = parser.parse_args(argv)
+def build_parser() -> argparse.ArgumentParser:
+    parser = task_parser("softmax_ce", __doc__.splitlines()[0], quick=False, data=False)
+    parser.add_argument("--classes", type=positive(int), default=5, help="number of classes C")
+    parser.add_argument("--scale", type=positive(float), default=3.0, help="standard deviation of the random logits")
+    parser.add_argument("--large", type=positive(float), default=1e4, help="magnitude of the large logits")
+    return parser
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    use_agg()
     out = output_dir(args)
     rng = np.random.default_rng(args.seed)
     theta = rng.normal(scale=args.scale, size=args.classes)
@@ -152,10 +164,16 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
                 large_case["grad_max_diff"])
     agree = bool(worst < TOLERANCE)
     print(f"\nlargest difference from the closed forms: {worst:.2e} ({'<' if agree else '≥'} {TOLERANCE:g})")
+    fig = plot_softmax_ce(random_case["y_hat"], random_case["target"], random_case["grads"], random_case["jacobian"])
+    figures = [str(p) for p in save_figure(fig, out, "softmax_ce")]
     metrics = {"random": random_case, "large_logits": large_case, "max_diff": worst, "tolerance": TOLERANCE,
-               "closed_forms_agree": agree}
-    print(f"metrics written to {save_metrics(out, metrics)}")
+               "closed_forms_agree": agree, "figures": figures}
+    print(f"figure written to {figures[0]} and .svg; metrics written to {save_metrics(out, metrics)}")
     return metrics
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    return run_task(build_parser(), run, argv)
 
 
 if __name__ == "__main__":

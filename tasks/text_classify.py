@@ -28,20 +28,11 @@ from typing import Any
 import numpy as np
 
 import nn
-from tasks.common import (
-    Timer,
-    find_dataset,
-    fit_classifier,
-    output_dir,
-    save_figure,
-    save_metrics,
-    task_parser,
-    use_agg,
-)
-from tasks.data import bag_of_words, load_glove, load_labelled_text, mean_vectors, tokenize, train_val_split
+from tasks.common import Timer, fit, fraction, output_dir, positive, run_task, save_metrics, task_parser
+from tasks.data import CSCI662_FILES, GLOVE_FILE, find_dataset, load_glove, load_labelled_text, train_val_split
+from tasks.plots import plot_loss_panels, save_figure, use_agg
+from tasks.text import bag_of_words, mean_vectors, tokenize
 
-FILES = {"4dim": "4dim.train.txt", "odiya": "odiya.train.txt", "questions": "questions.train.txt",
-         "products": "products.val_sample.txt"}
 GLOVE_SETS = {"4dim", "products"}  # English; odiya (Odia script) and questions (obfuscated) use bag-of-words
 REPORT_VAL_ACCURACY = {"4dim": 0.53, "products": 0.63, "odiya": 0.80}
 BOW_VOCAB = 2000
@@ -62,20 +53,22 @@ def tiny_sets(seed: int) -> dict[str, tuple[list[str], list[str]]]:
 
 
 def load_sets(args: argparse.Namespace) -> tuple[dict[str, tuple[list[str], list[str]]], Path | None]:
-    """{name: (texts, labels)} for the requested sets (first rows only with --quick), and the GloVe file."""
-    folder = find_dataset(args, "csci662", "a tiny generated two-class text set (bag-of-words features)")
+    """{name: (texts, labels)} for the requested sets (a seeded sample with --quick), and the GloVe file or None."""
+    files = [CSCI662_FILES[name] for name in args.datasets]
+    folder = find_dataset("csci662", files, args.data_dir, "a tiny generated two-class text set (bag-of-words)")
     if folder is None:
         return tiny_sets(args.seed), None
-    glove_dir = find_dataset(args, "glove", "bag-of-words features for every set")
-    glove = glove_dir / "glove.6B.50d.subset.txt" if glove_dir else None
+    glove_dir = None
+    if GLOVE_SETS & set(args.datasets):
+        glove_dir = find_dataset("glove", [GLOVE_FILE], args.data_dir, "bag-of-words features for every set")
     sets = {}
     for name in args.datasets:
-        texts, labels = load_labelled_text(folder / FILES[name])
+        texts, labels = load_labelled_text(folder / CSCI662_FILES[name])
         if args.quick:  # a seeded sample, so every class is present
             keep = np.sort(np.random.default_rng(args.seed).permutation(len(texts))[:600])
             texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
         sets[name] = (texts, labels)
-    return sets, glove
+    return sets, glove_dir / GLOVE_FILE if glove_dir else None
 
 
 def featurize(name: str, tokens: list[list[str]], train_idx: np.ndarray, val_idx: np.ndarray,
@@ -92,7 +85,7 @@ def featurize(name: str, tokens: list[list[str]], train_idx: np.ndarray, val_idx
     return x_train, x_val, f"bag-of-words ({len(vocab)} words, term frequencies)"
 
 
-def make_optimizer(args: argparse.Namespace, params: list[nn.Parameter], weight_decay: float) -> nn.optim.Optimizer:
+def make_optimizer(args: argparse.Namespace, params: Any, weight_decay: float) -> Any:
     if args.optimizer == "adam":
         return nn.optim.Adam(params, lr=args.lr, weight_decay=weight_decay)
     return nn.optim.SGD(params, lr=args.lr, momentum=args.momentum, weight_decay=weight_decay)
@@ -114,91 +107,78 @@ def run_set(args: argparse.Namespace, name: str, texts: list[str], labels: list[
                 nn.manual_seed(args.seed)
                 model = nn.MLP([x_train.shape[1], hidden, len(classes)], activation=activation, dtype=np.float32)
                 decay = args.weight_decay if l2 == "on" else 0.0
-                opt = make_optimizer(args, model.parameters(), decay)
                 key = f"h{hidden}-{activation}-l2{l2}"
                 with Timer() as timer:
-                    history = fit_classifier(model, opt, nn.CrossEntropyLoss(), (x_train, y_train), (x_val, y_val),
-                                             args.epochs, args.batch_size, args.seed, quiet=args.quick,
-                                             desc=f"{name} {key}")
+                    history = fit(model, make_optimizer(args, model.parameters(), decay), nn.CrossEntropyLoss(),
+                                  (x_train, y_train), args.epochs, args.batch_size, seed=args.seed,
+                                  eval_sets={"train": (x_train, y_train), "val": (x_val, y_val)},
+                                  desc=f"{name} {key}", quiet=args.quick)
                 runs[key] = {"hidden": hidden, "activation": activation, "l2": l2, "weight_decay": decay,
-                             "history": history, "train_acc": history["train_acc"][-1],
-                             "val_acc": history["val_acc"][-1], "seconds": timer.seconds}
-                print(f"  {key:<22} train acc {history['train_acc'][-1]:.3f}  val acc {history['val_acc'][-1]:.3f}"
-                      f"  ({timer.seconds:.1f} s)")
-    best = max(runs, key=lambda k: runs[k]["val_acc"])
+                             "history": history, "train_accuracy": history["train_accuracy"][-1],
+                             "val_accuracy": history["val_accuracy"][-1], "seconds": timer.seconds}
+                print(f"  {key:<22} train acc {runs[key]['train_accuracy']:.3f}  "
+                      f"val acc {runs[key]['val_accuracy']:.3f}  ({timer.seconds:.1f} s)")
+    best = max(runs, key=lambda k: runs[k]["val_accuracy"])
     majority = float(np.mean(y_val == np.bincount(y_train).argmax()))
-    print(f"  best: {best} val acc {runs[best]['val_acc']:.3f} (report 004: "
+    print(f"  best: {best} val acc {runs[best]['val_accuracy']:.3f} (report 004: "
           f"{REPORT_VAL_ACCURACY.get(name, 'n/a')}; majority class {majority:.3f})")
     return {"features": features, "classes": classes, "n_train": len(y_train), "n_val": len(y_val),
-            "majority_val_acc": majority, "report_val_acc": REPORT_VAL_ACCURACY.get(name), "runs": runs,
-            "best": best, "best_val_acc": runs[best]["val_acc"]}
-
-
-def plot_losses(name: str, result: dict[str, Any], out: Path) -> None:
-    """One panel per activation: train (solid) and validation (dashed) loss, L2 off and on in two colours."""
-    import matplotlib.pyplot as plt
-
-    runs = result["runs"]
-    activations = list(dict.fromkeys(r["activation"] for r in runs.values()))
-    fig, axes = plt.subplots(1, len(activations), figsize=(5 * len(activations), 4), squeeze=False, sharey=True)
-    for ax, activation in zip(axes[0], activations):
-        for i, r in enumerate(r for r in runs.values() if r["activation"] == activation):
-            epochs = np.arange(1, len(r["history"]["train_loss"]) + 1)
-            label = f"h={r['hidden']}, L2 {r['l2']}"
-            ax.plot(epochs, r["history"]["train_loss"], color=f"C{i}", label=f"train, {label}")
-            ax.plot(epochs, r["history"]["val_loss"], color=f"C{i}", ls="--",
-                    label=f"validation, {label} (acc {r['val_acc']:.2f})")
-        ax.set(xlabel="epoch", ylabel="cross-entropy", title=f"{name}: {activation}")
-        ax.legend(fontsize=7)
-        ax.grid(alpha=0.3)
-    fig.suptitle(f"Report 004 network on {name} ({result['features']}): loss curves")
-    save_figure(fig, out, f"loss_{name}")
+            "majority_val_accuracy": majority, "report_val_accuracy": REPORT_VAL_ACCURACY.get(name), "runs": runs,
+            "best": best, "best_val_accuracy": runs[best]["val_accuracy"]}
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = task_parser("text_classify", __doc__.splitlines()[0])
-    p.add_argument("--datasets", nargs="+", choices=list(FILES), default=list(FILES))
-    p.add_argument("--hidden", type=int, nargs="+", default=[50], help="hidden sizes to try (report: 10-100)")
-    p.add_argument("--activations", nargs="+", choices=["relu", "sigmoid", "tanh"], default=["relu", "sigmoid", "tanh"])
+    p.add_argument("--datasets", nargs="+", choices=list(CSCI662_FILES), default=list(CSCI662_FILES),
+                   help="which of the four sets")
+    p.add_argument("--hidden", type=positive(int), nargs="+", default=[50], help="hidden sizes to try (report: 10-100)")
+    p.add_argument("--activations", nargs="+", choices=["relu", "sigmoid", "tanh"], default=["relu", "sigmoid", "tanh"],
+                   help="activations to try")
     p.add_argument("--l2", nargs="+", choices=["off", "on"], default=["off", "on"], help="L2 regularisation")
-    p.add_argument("--weight-decay", type=float, default=1e-3, help="L2 coefficient λ when --l2 on")
+    p.add_argument("--weight-decay", type=positive(float), default=1e-3, help="L2 coefficient λ when --l2 on")
     p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help="report: sgd (plain)")
-    p.add_argument("--lr", type=float, default=0.003, help="report: 0.01 (4dim, odiya), 0.002-0.005 (products)")
-    p.add_argument("--momentum", type=float, default=0.0)
-    p.add_argument("--epochs", type=int, default=40)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--val-fraction", type=float, default=0.2)
+    p.add_argument("--lr", type=positive(float), default=0.003,
+                   help="learning rate (report: 0.01 for 4dim and odiya, 0.002-0.005 for products)")
+    p.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
+    p.add_argument("--epochs", type=positive(int), default=40, help="epochs (--quick: at most 5)")
+    p.add_argument("--batch-size", type=positive(int), default=32, help="mini-batch size")
+    p.add_argument("--val-fraction", type=fraction, default=0.2, help="share of each train file for validation")
     return p
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    args = build_parser().parse_args(argv)
+def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.quick:
         args.epochs = min(args.epochs, 5)
     use_agg()
     out = output_dir(args)
     sets, glove_path = load_sets(args)
     glove = None
-    if glove_path is not None and GLOVE_SETS & set(sets):
+    if glove_path is not None:
         vocab = {tok for name in GLOVE_SETS & set(sets) for text in sets[name][0] for tok in tokenize(text)}
         glove = load_glove(glove_path, vocab=vocab)
-    metrics: dict[str, Any] = {"settings": {k: v for k, v in vars(args).items() if k not in ("out", "data_dir")},
+    metrics: dict[str, Any] = {"settings": {k: v for k, v in vars(args).items()
+                                            if k not in ("out", "data_dir", "debug", "task_name")},
                                "products_note": "only a 20 % sample of products.train.txt exists (6,514 rows)",
                                "datasets": {}}
     with Timer() as timer:
         for name, (texts, labels) in sets.items():
             result = run_set(args, name, texts, labels, glove)
-            plot_losses(name, result, out)
+            save_figure(plot_loss_panels(result["runs"], f"Report 004 network on {name} ({result['features']}): "
+                                                         "loss curves"), out, f"loss_{name}")
             metrics["datasets"][name] = result
     metrics["seconds"] = timer.seconds
     print(f"\n{'set':<10} {'features':<44} {'best setting':<22} {'val acc':>7} {'report':>7}")
     for name, r in metrics["datasets"].items():
-        report = r["report_val_acc"]
-        print(f"{name:<10} {r['features']:<44} {r['best']:<22} {r['best_val_acc']:7.3f} "
+        report = r["report_val_accuracy"]
+        print(f"{name:<10} {r['features']:<44} {r['best']:<22} {r['best_val_accuracy']:7.3f} "
               f"{'n/a' if report is None else f'{report:.2f}':>7}")
     save_metrics(out, metrics)
     print(f"outputs in {out}/ ({timer.seconds:.0f} s)")
     return metrics
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    return run_task(build_parser(), run, argv)
 
 
 if __name__ == "__main__":

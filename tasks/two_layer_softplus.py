@@ -1,10 +1,11 @@
 """Report 001: the 2→12 softplus→5 softmax network (101 parameters), steepest descent on 5 classes of 2-D points.
 
-The network (report 001 §1): z1 = x·W0 + b0, a1 = softplus(z1),
-z2 = a1·W1 + b1, a2 = softmax(z2), loss L = (1/S) Σ_s −Σ_i y_i^OH ln a2_i,
+The network (report 001 §1): z1 = W⁽⁰⁾x + b0, a1 = softplus(z1),
+z2 = W⁽¹⁾a1 + b1, a2 = softmax(z2), loss L = (1/S) Σ_s −Σ_i y_i^OH ln a2_i,
 i.e. `nn.MLP([2, 12, 5], activation="softplus")` with
-`nn.CrossEntropyLoss` (2·12 + 12 + 12·5 + 5 = 101 parameters; the engine
-computes x·W, so W0 is 2×12 where the report writes W⁽⁰⁾ ∈ ℝ^{12×2}).
+`nn.CrossEntropyLoss` (2·12 + 12 + 12·5 + 5 = 101 parameters; as in the
+report, W⁽⁰⁾ is 12×2 (`0.weight`, PyTorch's (out, in) layout), and a batch X
+of row vectors gives Z1 = X W⁽⁰⁾ᵀ + b0).
 Training is steepest descent on the full batch, lr 0.1, 1000 epochs
 (`--lr-sweep` also trains with the report's 0.01, 0.15 and 0.25).
 
@@ -29,13 +30,15 @@ confusion.png/svg (test set, with a colour bar), boundaries.png/svg
 (decision regions over the training and test points), lr_sweep.png/svg with
 `--lr-sweep`, model.json (the final parameters, `Module.save`) and
 metrics.json.  `--predict model.json` loads a saved model and evaluates it on
-the test set instead of training.
+the test set instead of training.  The data are generated, so the task takes
+no --data-dir.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,21 +48,23 @@ from autograd import Tensor
 from tasks.common import (
     Timer,
     confusion_matrix,
+    evaluate,
+    fit,
+    load_model,
     output_dir,
-    plot_confusion,
-    plot_decision_regions,
-    progress,
-    save_figure,
+    positive,
+    run_task,
     save_metrics,
     task_parser,
-    use_agg,
 )
+from tasks.plots import plot_confusion, plot_curves, plot_decision_regions, save_figure, use_agg
 
 SIZES = [2, 12, 5]
 SWEEP = (0.01, 0.1, 0.15, 0.25)
 RING_EDGES = (0.0, 1.0, 2.0, 3.0)
 BLOBS = {3: (6.0, 2.0), 4: (6.0, -2.0)}
 REPORT = {"train_accuracy": 0.6575, "test_accuracy": 0.66, "test_cross_entropy": 0.702}
+LOSS = nn.CrossEntropyLoss()  # L = (1/S) Σ_s −Σ_i y_i ln softmax(z2)_i
 
 
 def make_data(n: int, seed: int, overlap: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -90,21 +95,12 @@ def build_model(seed: int) -> nn.MLP:
     return nn.MLP(SIZES, activation="softplus")
 
 
-def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray]:
-    """(accuracy, mean cross-entropy, predicted classes) without recording a graph."""
-    with autograd.no_grad():
-        logits = model(Tensor(x))
-        ce = autograd.cross_entropy(logits, y).item()
-    pred = logits.numpy().argmax(axis=1)
-    return float((pred == y).mean()), float(ce), pred
-
-
 def check_gradients(model: nn.Module, x: np.ndarray, y: np.ndarray) -> dict[str, object]:
     """Engine gradient of L on the whole training set vs central differences, for every parameter."""
     params = list(model.parameters())
 
     def loss(*_: Tensor) -> Tensor:
-        return autograd.cross_entropy(model(Tensor(x)), y)
+        return LOSS(model(x), y)
 
     passed = autograd.gradcheck(loss, params)
     analytic = autograd.grad(loss(), params)
@@ -118,47 +114,25 @@ def check_gradients(model: nn.Module, x: np.ndarray, y: np.ndarray) -> dict[str,
 
 def train(model: nn.Module, data: dict[str, np.ndarray], lr: float, epochs: int,
           quiet: bool = False) -> dict[str, list[float]]:
-    """Steepest descent on the full batch; the training and test loss before each step (and after the last)."""
-    opt = nn.optim.SGD(model.parameters(), lr=lr)
-    x = Tensor(data["x_train"])
-    history: dict[str, list[float]] = {"train_loss": [], "test_loss": []}
-    for _ in progress(range(epochs), desc=f"lr {lr:g}", quiet=quiet):
-        opt.zero_grad()
-        loss = autograd.cross_entropy(model(x), data["y_train"])
-        loss.backward()
-        opt.step()
-        history["train_loss"].append(loss.item())
-        history["test_loss"].append(evaluate(model, data["x_test"], data["y_test"])[1])
-    return history
+    """Steepest descent on the full batch: `loss` is L on the training set before each step, `test_loss` after it."""
+    train_set = (data["x_train"], data["y_train"])
+    return fit(model, nn.optim.SGD(model.parameters(), lr=lr), LOSS, train_set, epochs, len(data["x_train"]),
+               shuffle=False, eval_sets={"test": (data["x_test"], data["y_test"])}, desc=f"lr {lr:g}", quiet=quiet)
 
 
-def plot_losses(curves: dict[str, list[float]], title: str) -> object:
-    """Cross-entropy per epoch, one line per curve."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for label, values in curves.items():
-        ax.plot(np.arange(1, len(values) + 1), values, label=label)
-    ax.set(xlabel="epoch", ylabel="cross-entropy L", title=title)
-    ax.grid(alpha=0.3)
-    ax.legend()
-    return fig
-
-
-def report_metrics(model: nn.Module, data: dict[str, np.ndarray]) -> dict[str, float]:
-    """Accuracy and cross-entropy on both sets, printed beside the report's numbers."""
-    train_acc, train_ce, _ = evaluate(model, data["x_train"], data["y_train"])
-    test_acc, test_ce, _ = evaluate(model, data["x_test"], data["y_test"])
-    print(f"train: accuracy {100 * train_acc:.2f} % (report 65.75 %), cross-entropy {train_ce:.3f}")
-    print(f"test:  accuracy {100 * test_acc:.2f} % (report 66 %),    cross-entropy {test_ce:.3f} (report 0.702)")
-    return {"train_accuracy": train_acc, "train_cross_entropy": train_ce, "test_accuracy": test_acc,
-            "test_cross_entropy": test_ce}
+def scores(model: nn.Module, data: dict[str, np.ndarray]) -> dict[str, float]:
+    """Accuracy and cross-entropy on the training and test sets."""
+    result = {}
+    for split in ("train", "test"):
+        ce, acc, _ = evaluate(model, data[f"x_{split}"], data[f"y_{split}"], LOSS)
+        result.update({f"{split}_accuracy": acc, f"{split}_cross_entropy": ce})
+    return result
 
 
 def predict(path: str, data: dict[str, np.ndarray], out: Path) -> dict[str, object]:
     """Inference mode: load model.json and evaluate it on the test set, without any training."""
-    model = nn.MLP(SIZES, activation="softplus").load(path)
-    acc, ce, pred = evaluate(model, data["x_test"], data["y_test"])
+    model = load_model(build_model(0), path)
+    ce, acc, pred = evaluate(model, data["x_test"], data["y_test"], LOSS)
     print(f"loaded {path}: test accuracy {100 * acc:.2f} %, cross-entropy {ce:.3f}")
     metrics = {"model": str(path), "test_accuracy": acc, "test_cross_entropy": ce,
                "confusion": confusion_matrix(data["y_test"], pred, SIZES[-1])}
@@ -166,17 +140,20 @@ def predict(path: str, data: dict[str, np.ndarray], out: Path) -> dict[str, obje
     return metrics
 
 
-def main(argv: list[str] | None = None) -> dict[str, object]:
-    parser: argparse.ArgumentParser = task_parser("two_layer_softplus", __doc__.splitlines()[0])
-    parser.add_argument("--lr", type=float, default=0.1, help="step size α of steepest descent")
-    parser.add_argument("--epochs", type=int, default=1000, help="full-batch steps")
+def build_parser() -> argparse.ArgumentParser:
+    parser = task_parser("two_layer_softplus", __doc__.splitlines()[0], data=False)
+    parser.add_argument("--lr", type=positive(float), default=0.1, help="step size α of steepest descent")
+    parser.add_argument("--epochs", type=positive(int), default=1000, help="full-batch steps (--quick: 150)")
     parser.add_argument("--lr-sweep", action="store_true", help=f"also train with each lr of {SWEEP}")
-    parser.add_argument("--train-size", type=int, default=400, help="training points")
-    parser.add_argument("--test-size", type=int, default=200, help="test points")
+    parser.add_argument("--train-size", type=positive(int), default=400, help="training points")
+    parser.add_argument("--test-size", type=positive(int), default=200, help="test points")
     parser.add_argument("--overlap", type=float, default=1.0, help="how far the ring classes 0–2 spill over")
     parser.add_argument("--predict", metavar="MODEL_JSON", default=None,
                         help="load a saved model and evaluate it on the test set instead of training")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.quick:
         args.epochs = min(args.epochs, 150)
     use_agg()
@@ -185,33 +162,37 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     x_test, y_test = make_data(args.test_size, args.seed + 1, args.overlap)
     data = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
     if args.predict:
-        (out / "predict").mkdir(exist_ok=True)
-        return predict(args.predict, data, out / "predict")
+        return predict(args.predict, data, output_dir(args, "predict"))
 
     model = build_model(args.seed)
-    metrics: dict[str, object] = {"settings": {k: v for k, v in vars(args).items() if k != "task_name"},
-                                  "report": REPORT}
+    metrics: dict[str, Any] = {"settings": {k: v for k, v in vars(args).items() if k not in ("task_name", "debug")},
+                               "report": REPORT}
     metrics["gradient_check"] = check_gradients(model, x_train, y_train)
     with Timer() as timer:
         history = train(model, data, args.lr, args.epochs, quiet=args.quick)
-    print(f"lr {args.lr:g}, {args.epochs} epochs: loss {history['train_loss'][0]:.3f} → "
-          f"{history['train_loss'][-1]:.3f} in {timer.seconds:.2f} s")
-    metrics.update(report_metrics(model, data))
-    metrics.update(first_loss=history["train_loss"][0], final_loss=history["train_loss"][-1],
-                   train_seconds=timer.seconds, history=history)
-    _, _, pred = evaluate(model, x_test, y_test)
+    print(f"lr {args.lr:g}, {args.epochs} epochs: loss {history['loss'][0]:.3f} → "
+          f"{history['loss'][-1]:.3f} in {timer.seconds:.2f} s")
+    metrics.update(scores(model, data))
+    print(f"train: accuracy {100 * metrics['train_accuracy']:.2f} % (report 65.75 %), "
+          f"cross-entropy {metrics['train_cross_entropy']:.3f}")
+    print(f"test:  accuracy {100 * metrics['test_accuracy']:.2f} % (report 66 %),    "
+          f"cross-entropy {metrics['test_cross_entropy']:.3f} (report 0.702)")
+    metrics.update(first_loss=history["loss"][0], final_loss=history["loss"][-1], train_seconds=timer.seconds,
+                   history=history)
+    pred = evaluate(model, x_test, y_test, LOSS)[2]
     counts = confusion_matrix(y_test, pred, SIZES[-1])
     print(f"confusion matrix (test; rows true, columns predicted):\n{counts}")
     metrics["confusion"] = counts
     metrics["model_json"] = str(model.save(out / "model.json"))
 
-    save_figure(plot_losses({"training set": history["train_loss"], "test set": history["test_loss"]},
-                            f"Report 001: cross-entropy, steepest descent, lr {args.lr:g}"), out, "loss")
+    save_figure(plot_curves({"training set": history["loss"], "test set": history["test_loss"]},
+                            f"Report 001: cross-entropy, steepest descent, lr {args.lr:g}", "cross-entropy L"),
+                out, "loss")
     save_figure(plot_confusion(counts, f"Test confusion matrix (accuracy {100 * metrics['test_accuracy']:.1f} %)"),
                 out, "confusion")
     points, labels = np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])
-    save_figure(plot_decision_regions(lambda p: evaluate(model, p, np.zeros(len(p), np.int64))[2], points, labels,
-                                      "Decision regions of the 2-12-5 network (training and test points)"),
+    save_figure(plot_decision_regions(lambda p: evaluate(model, p, np.zeros(len(p), np.int64), LOSS)[2], points,
+                                      labels, "Decision regions of the 2-12-5 network (training and test points)"),
                 out, "boundaries")
     if args.lr_sweep:
         metrics["lr_sweep"] = lr_sweep(data, args, out)
@@ -224,15 +205,17 @@ def lr_sweep(data: dict[str, np.ndarray], args: argparse.Namespace, out: Path) -
     curves, results = {}, {}
     for lr in SWEEP:
         model = build_model(args.seed)
-        curves[f"lr {lr:g}"] = train(model, data, lr, args.epochs, quiet=args.quick)["train_loss"]
-        train_acc, train_ce, _ = evaluate(model, data["x_train"], data["y_train"])
-        test_acc, test_ce, _ = evaluate(model, data["x_test"], data["y_test"])
-        results[f"{lr:g}"] = {"train_accuracy": train_acc, "train_cross_entropy": train_ce,
-                              "test_accuracy": test_acc, "test_cross_entropy": test_ce}
-        print(f"sweep lr {lr:<5g} train {100 * train_acc:.2f} %  test {100 * test_acc:.2f} %  "
-              f"CE train {train_ce:.3f} test {test_ce:.3f}")
-    save_figure(plot_losses(curves, "Report 001: training cross-entropy for each learning rate"), out, "lr_sweep")
+        curves[f"lr {lr:g}"] = train(model, data, lr, args.epochs, quiet=args.quick)["loss"]
+        results[f"{lr:g}"] = r = scores(model, data)
+        print(f"sweep lr {lr:<5g} train {100 * r['train_accuracy']:.2f} %  test {100 * r['test_accuracy']:.2f} %  "
+              f"CE train {r['train_cross_entropy']:.3f} test {r['test_cross_entropy']:.3f}")
+    save_figure(plot_curves(curves, "Report 001: training cross-entropy for each learning rate", "cross-entropy L"),
+                out, "lr_sweep")
     return results
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    return run_task(build_parser(), run, argv)
 
 
 if __name__ == "__main__":

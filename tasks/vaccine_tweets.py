@@ -25,24 +25,16 @@ The report's best macro F1 was 0.56 (3 layers, Adam + AMSGrad).
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import autograd
 import nn
-from tasks.common import (
-    Timer,
-    find_dataset,
-    fit_classifier,
-    output_dir,
-    save_figure,
-    save_metrics,
-    task_parser,
-    use_agg,
-)
-from tasks.data import VACCINE_LABELS, load_glove, load_vaccine, mean_vectors, tokenize
+from tasks.common import Timer, evaluate, fit, output_dir, positive, run_task, save_metrics, task_parser
+from tasks.data import GLOVE_FILE, VACCINE_FILES, VACCINE_LABELS, find_dataset, load_glove, load_vaccine
+from tasks.plots import plot_curves, plot_roc, save_figure, use_agg
+from tasks.text import mean_vectors, tokenize
 
 REPORT_MACRO_F1 = 0.56
 HIDDEN = {1: [], 2: [64], 3: [128, 64]}
@@ -64,17 +56,17 @@ def tiny_features(seed: int) -> dict[str, np.ndarray]:
 
 def load_features(args: argparse.Namespace) -> tuple[dict[str, np.ndarray], str]:
     """Standardised mean-GloVe features and labels for train and validation, and their source."""
-    folder = find_dataset(args, "vaccine_tweets", "three generated Gaussian clouds in 50-d")
-    glove_dir = find_dataset(args, "glove", "three generated Gaussian clouds in 50-d") if folder else None
+    stand_in = "three generated Gaussian clouds in 50-d"
+    folder = find_dataset("vaccine_tweets", VACCINE_FILES.values(), args.data_dir, stand_in)
+    glove_dir = find_dataset("glove", [GLOVE_FILE], args.data_dir, stand_in) if folder else None
     if folder is None or glove_dir is None:
         data, source = tiny_features(args.seed), "generated"
     else:
-        tweets = {split: load_vaccine(folder / f"vaccine_{name}_set.csv")
-                  for split, name in (("train", "train"), ("val", "validation"))}
+        tweets = {split: load_vaccine(folder / name) for split, name in VACCINE_FILES.items()}
         if args.quick:
             tweets = {s: (t[:1500], y[:1500]) for s, (t, y) in tweets.items()}
         tokens = {split: [tokenize(t) for t in texts] for split, (texts, _) in tweets.items()}
-        index, matrix = load_glove(glove_dir / "glove.6B.50d.subset.txt",
+        index, matrix = load_glove(glove_dir / GLOVE_FILE,
                                    vocab={w for toks in tokens.values() for t in toks for w in t})
         data = {}
         for split, (_, labels) in tweets.items():
@@ -88,7 +80,7 @@ def load_features(args: argparse.Namespace) -> tuple[dict[str, np.ndarray], str]
     return data, source
 
 
-def make_optimizer(name: str, params: list[nn.Parameter], lr: float) -> nn.optim.Optimizer:
+def make_optimizer(name: str, params: Any, lr: float) -> Any:
     """One of the report's five optimisers."""
     if name in ("adam", "amsgrad"):
         return nn.optim.Adam(params, lr=lr, amsgrad=name == "amsgrad")
@@ -103,7 +95,7 @@ def class_weights(y: np.ndarray, n_classes: int = 3) -> np.ndarray:
 
 def probabilities(model: nn.Module, x: np.ndarray) -> np.ndarray:
     with autograd.no_grad():
-        return autograd.softmax(model(x)).numpy()
+        return autograd.softmax(model(x), dim=-1).numpy()
 
 
 def train_one(args: argparse.Namespace, data: dict[str, np.ndarray], layers: int, optimizer: str,
@@ -115,53 +107,17 @@ def train_one(args: argparse.Namespace, data: dict[str, np.ndarray], layers: int
     model = nn.MLP([data["x_train"].shape[1], *HIDDEN[layers], 3], activation="relu", dtype=np.float32)
     lr = args.lr if args.lr is not None else DEFAULT_LR[optimizer]
     loss_fn = nn.CrossEntropyLoss(weight=class_weights(data["y_train"]))
+    train_set, val_set = (data["x_train"], data["y_train"]), (data["x_val"], data["y_val"])
     with Timer() as timer:
-        history = fit_classifier(model, make_optimizer(optimizer, model.parameters(), lr), loss_fn,
-                                 (data["x_train"], data["y_train"]), (data["x_val"], data["y_val"]),
-                                 args.epochs, args.batch_size, args.seed, quiet=quiet,
-                                 desc=f"{layers} layers, {optimizer}")
-    pred = probabilities(model, data["x_val"]).argmax(axis=1)
+        history = fit(model, make_optimizer(optimizer, model.parameters(), lr), loss_fn, train_set, args.epochs,
+                      args.batch_size, seed=args.seed, eval_sets={"train": train_set, "val": val_set},
+                      desc=f"{layers} layers, {optimizer}", quiet=quiet)
+    pred = evaluate(model, *val_set, loss_fn)[2]
     report = classification_report(data["y_val"], pred, labels=[0, 1, 2], target_names=list(VACCINE_LABELS),
                                    output_dict=True, zero_division=0)
     return model, {"layers": layers, "optimizer": optimizer, "lr": lr, "history": history, "report": report,
                    "macro_f1": report["macro avg"]["f1-score"], "weighted_f1": report["weighted avg"]["f1-score"],
-                   "val_acc": report["accuracy"], "seconds": timer.seconds}
-
-
-def plot_roc(model: nn.Module, data: dict[str, np.ndarray], out: Path, title: str) -> dict[str, dict[str, float]]:
-    """One-vs-rest ROC curve of each class, training and validation side by side; returns the AUCs."""
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import auc, roc_curve
-
-    fig, axes = plt.subplots(1, 2, figsize=(11, 5))
-    aucs: dict[str, dict[str, float]] = {}
-    for ax, split, name in zip(axes, ("train", "val"), ("training", "validation")):
-        probs, y = probabilities(model, data[f"x_{split}"]), data[f"y_{split}"]
-        aucs[split] = {}
-        for c, label in enumerate(VACCINE_LABELS):
-            fpr, tpr, _ = roc_curve(y == c, probs[:, c])
-            aucs[split][label] = float(auc(fpr, tpr))
-            ax.plot(fpr, tpr, label=f"{c} {label} (AUC {aucs[split][label]:.3f})")
-        ax.plot([0, 1], [0, 1], color="gray", ls=":", label="chance")
-        ax.set(xlabel="false positive rate", ylabel="true positive rate", title=f"ROC, {name} set", aspect="equal")
-        ax.legend(loc="lower right")
-        ax.grid(alpha=0.3)
-    fig.suptitle(title)
-    save_figure(fig, out, "roc")
-    return aucs
-
-
-def plot_loss(history: dict[str, list[float]], out: Path, title: str) -> None:
-    import matplotlib.pyplot as plt
-
-    epochs = np.arange(1, len(history["train_loss"]) + 1)
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(epochs, history["train_loss"], "o-", ms=3, label="training")
-    ax.plot(epochs, history["val_loss"], "s-", ms=3, label="validation")
-    ax.set(xlabel="epoch", ylabel="class-weighted cross-entropy", title=title)
-    ax.legend()
-    ax.grid(alpha=0.3)
-    save_figure(fig, out, "loss")
+                   "val_accuracy": report["accuracy"], "seconds": timer.seconds}
 
 
 def run_grid(args: argparse.Namespace, data: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -171,29 +127,28 @@ def run_grid(args: argparse.Namespace, data: dict[str, np.ndarray]) -> dict[str,
         for optimizer in OPTIMIZERS:
             _, r = train_one(args, data, layers, optimizer, quiet=True)
             grid[f"{layers}L-{optimizer}"] = {k: r[k] for k in ("layers", "optimizer", "lr", "macro_f1",
-                                                                "weighted_f1", "val_acc", "seconds")}
+                                                                "weighted_f1", "val_accuracy", "seconds")}
             print(f"  {layers} layers, {optimizer:<9} lr {r['lr']:<7g} macro F1 {r['macro_f1']:.3f}  "
-                  f"weighted F1 {r['weighted_f1']:.3f}  acc {r['val_acc']:.3f}  ({r['seconds']:.1f} s)")
+                  f"weighted F1 {r['weighted_f1']:.3f}  acc {r['val_accuracy']:.3f}  ({r['seconds']:.1f} s)")
     return grid
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = task_parser("vaccine_tweets", __doc__.splitlines()[0])
-    p.add_argument("--layers", type=int, choices=[1, 2, 3], default=3)
+    p.add_argument("--layers", type=int, choices=[1, 2, 3], default=3, help="1, 2 or 3 layers")
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="amsgrad",
                    help="sgd, momentum (0.9), nesterov (0.9), adam, amsgrad (report's pick)")
-    p.add_argument("--lr", type=float, default=None,
+    p.add_argument("--lr", type=positive(float), default=None,
                    help=f"learning rate (default per optimizer: {DEFAULT_LR}; report: 0.001 SGD, 1e-5 Adam)")
-    p.add_argument("--epochs", type=int, default=12, help="report: 12 for its pick (longer overfits)")
-    p.add_argument("--batch-size", type=int, default=32, help="report: 32 (64 for 2 layers)")
+    p.add_argument("--epochs", type=positive(int), default=12, help="report: 12 for its pick (longer overfits)")
+    p.add_argument("--batch-size", type=positive(int), default=32, help="report: 32 (64 for 2 layers)")
     p.add_argument("--grid", action="store_true", help="also train every layer count x optimizer and tabulate")
     return p
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
+def run(args: argparse.Namespace) -> dict[str, Any]:
     from sklearn.metrics import classification_report
 
-    args = build_parser().parse_args(argv)
     if args.quick:
         args.epochs = min(args.epochs, 5)
     use_agg()
@@ -209,12 +164,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print(f"macro F1 {result['macro_f1']:.3f} vs report 000's best {REPORT_MACRO_F1}: {gain:+.3f} "
           f"({result['layers']} layers, {result['optimizer']}, lr {result['lr']:g}, {args.epochs} epochs)")
     title = f"{result['layers']}-layer network, {result['optimizer']}, lr {result['lr']:g}"
-    plot_loss(result["history"], out, f"Loss: {title}")
-    result["auc"] = plot_roc(model, data, out, f"One-vs-rest ROC: {title}")
+    history = result["history"]
+    save_figure(plot_curves({"training": history["train_loss"], "validation": history["val_loss"]}, f"Loss: {title}",
+                            "class-weighted cross-entropy"), out, "loss")
+    splits = {split: (probabilities(model, data[f"x_{split}"]), data[f"y_{split}"]) for split in ("train", "val")}
+    fig, result["auc"] = plot_roc(splits, VACCINE_LABELS, f"One-vs-rest ROC: {title}")
+    save_figure(fig, out, "roc")
     print("ROC AUC: " + "; ".join(f"{split} " + ", ".join(f"{k} {v:.3f}" for k, v in a.items())
                                   for split, a in result["auc"].items()))
     metrics: dict[str, Any] = {"data": source, "report_macro_f1": REPORT_MACRO_F1, "macro_f1_gain": gain,
-                               "settings": {k: v for k, v in vars(args).items() if k not in ("out", "data_dir")},
+                               "settings": {k: v for k, v in vars(args).items()
+                                            if k not in ("out", "data_dir", "debug", "task_name")},
                                **result}
     if args.grid:
         print("grid (validation set):")
@@ -222,6 +182,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     save_metrics(out, metrics)
     print(f"outputs in {out}/")
     return metrics
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    return run_task(build_parser(), run, argv)
 
 
 if __name__ == "__main__":

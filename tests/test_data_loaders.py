@@ -1,6 +1,6 @@
-"""Tests for tasks/data.py: small hand-made files (valid and corrupt) plus,
-when ../shared/data exists next to the repository, checks on the real data
-against the counts documented in its PROVENANCE.md."""
+"""Tests for tasks/data.py and tasks/text.py: small hand-made files (valid and
+corrupt) plus, when ../shared/data exists next to the repository, checks on
+the real data against the counts documented in its PROVENANCE.md."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tasks import data
+from tasks import data, text
 from tasks.data import DataError
 
 # --------------------------------------------------------------------------
@@ -73,25 +73,65 @@ def write_ngram(directory: Path, vocab_size: int = 5, n: int = 4) -> None:
 # --------------------------------------------------------------------------
 
 
-def test_find_data_dir_prefers_cli_then_env(tmp_path, monkeypatch):
-    monkeypatch.setenv(data.DATA_ENV_VAR, str(tmp_path / "env"))
-    assert data.find_data_dir(str(tmp_path / "cli")) == tmp_path / "cli"
-    assert data.find_data_dir(None) == tmp_path / "env"
-
-
-def test_find_data_dir_falls_back_to_shared_data_next_to_repo(tmp_path, monkeypatch):
+@pytest.fixture
+def locations(tmp_path, monkeypatch):
+    """A default location (absent at first) and a data folder holding mnist/ with its four files."""
     monkeypatch.delenv(data.DATA_ENV_VAR, raising=False)
-    monkeypatch.setattr(data, "REPO_ROOT", tmp_path / "repo")
-    assert data.find_data_dir(None) is None
-    (tmp_path / "shared" / "data").mkdir(parents=True)
-    assert data.find_data_dir(None) == tmp_path / "shared" / "data"
+    monkeypatch.setattr(data, "SHARED_DATA", tmp_path / "shared")
+    given = tmp_path / "given"
+    (given / "mnist").mkdir(parents=True)
+    for name in data.MNIST_FILE_NAMES:
+        (given / "mnist" / name).write_bytes(b"")
+    return tmp_path
 
 
-def test_data_subdir(tmp_path):
-    (tmp_path / "mnist").mkdir()
-    assert data.data_subdir(tmp_path, "mnist") == tmp_path / "mnist"
-    assert data.data_subdir(tmp_path, "glove") is None
-    assert data.data_subdir(None, "mnist") is None
+def find_mnist(data_dir):
+    return data.find_dataset("mnist", data.MNIST_FILE_NAMES, data_dir, "the stand-in")
+
+
+def test_find_dataset_option_then_env_then_default(locations, monkeypatch):
+    assert find_mnist(str(locations / "given")) == locations / "given" / "mnist"
+    monkeypatch.setenv(data.DATA_ENV_VAR, str(locations / "given"))
+    assert find_mnist(None) == locations / "given" / "mnist"
+    monkeypatch.delenv(data.DATA_ENV_VAR)
+    (locations / "given").rename(locations / "shared")
+    assert find_mnist(None) == locations / "shared" / "mnist"
+
+
+def test_find_dataset_falls_back_only_without_a_location(locations, capsys):
+    assert find_mnist(None) is None  # nothing given, ../shared/data absent
+    assert capsys.readouterr().out == (f"[data] no data location given (--data-dir, $AUTOGRAD_DATA) and "
+                                       f"{locations / 'shared'}/ is absent: running on the stand-in\n")
+    (locations / "shared").mkdir()
+    assert find_mnist(None) is None and "shared/ has no mnist/" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("how", ["option", "env"])
+def test_find_dataset_given_location_must_exist(locations, monkeypatch, how):
+    typo = str(locations / "giveen")
+    if how == "env":
+        monkeypatch.setenv(data.DATA_ENV_VAR, typo)
+    given_by = "--data-dir" if how == "option" else r"\$AUTOGRAD_DATA"
+    with pytest.raises(DataError, match=rf"giveen: data folder not found \(given by {given_by}\)"):
+        find_mnist(typo if how == "option" else None)
+
+
+def test_find_dataset_names_what_is_missing(locations):
+    with pytest.raises(DataError, match=r"given/mnist: no mnist/ folder in this data folder \(given by --data-dir\)"):
+        find_mnist(str(locations / "given" / "mnist"))  # the data set's own folder instead of the one holding it
+    (locations / "given" / "mnist" / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(DataError, match=r"given/mnist: missing t10k-labels-idx1-ubyte\.gz$"):
+        find_mnist(str(locations / "given"))
+    (locations / "plain-file").write_text("x")
+    with pytest.raises(DataError, match=r"plain-file: not a folder \(given by --data-dir\)"):
+        find_mnist(str(locations / "plain-file"))
+
+
+def test_find_dataset_incomplete_default_is_an_error_too(locations):
+    (locations / "given").rename(locations / "shared")
+    (locations / "shared" / "mnist" / "train-images-idx3-ubyte.gz").unlink()
+    with pytest.raises(DataError, match=r"shared/mnist: missing train-images-idx3-ubyte\.gz"):
+        find_mnist(None)
 
 
 # --------------------------------------------------------------------------
@@ -252,8 +292,26 @@ def test_load_ngram_length_mismatch(tmp_path):
 def test_load_ngram_not_npy(tmp_path):
     write_ngram(tmp_path)
     (tmp_path / "vocab.npy").write_text("hello")
-    with pytest.raises(DataError, match=r"vocab\.npy.*not a readable \.npy"):
+    with pytest.raises(DataError, match=r"vocab\.npy: not a \.npy file") as info:
         data.load_ngram(tmp_path)
+    assert "pickle" not in str(info.value)
+
+
+def test_load_ngram_object_array_is_refused_without_mentioning_pickles(tmp_path):
+    write_ngram(tmp_path)
+    np.save(tmp_path / "vocab.npy", np.array(["a", 1, None], dtype=object), allow_pickle=True)
+    with pytest.raises(DataError, match=r"vocab\.npy: holds Python objects") as info:
+        data.load_ngram(tmp_path)
+    assert "pickle" not in str(info.value)
+
+
+def test_load_ngram_truncated_npy(tmp_path):
+    write_ngram(tmp_path)
+    raw = (tmp_path / "train_inputs.npy").read_bytes()
+    (tmp_path / "train_inputs.npy").write_bytes(raw[:-10])
+    with pytest.raises(DataError, match=r"train_inputs\.npy: truncated or corrupt \.npy data") as info:
+        data.load_ngram(tmp_path)
+    assert "pickle" not in str(info.value)
 
 
 # --------------------------------------------------------------------------
@@ -361,6 +419,14 @@ def test_load_glove_non_numeric(tmp_path):
         data.load_glove(path)
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "1e39"])
+def test_load_glove_non_finite_values(tmp_path, value):
+    path = tmp_path / "vectors.txt"
+    path.write_text(f"the 0.1 0.2\ncat 1 {value}\n", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"vectors\.txt: line 2: value '{value}' is not a finite float32"):
+        data.load_glove(path, vocab=["the"])  # every line is checked, kept or not
+
+
 def test_load_glove_empty_file(tmp_path):
     path = tmp_path / "empty.txt"
     path.write_text("", encoding="utf-8")
@@ -418,55 +484,72 @@ def test_load_vaccine_header_only(tmp_path):
 
 
 # --------------------------------------------------------------------------
-# text helpers and splitting
+# text features (tasks/text.py) and splitting
 # --------------------------------------------------------------------------
 
 
 def test_tokenize_cleans_tweets():
     tweet = "RT @CDCgov: Vaccines WORK!!! See https://t.co/abc &amp; www.cdc.gov #VaccinesWork \u2764\ufe0f"
-    assert data.tokenize(tweet) == ["rt", "vaccines", "work", "see", "vaccineswork"]
+    assert text.tokenize(tweet) == ["rt", "vaccines", "work", "see", "vaccineswork"]
 
 
 def test_tokenize_stop_words_and_negations():
-    assert data.tokenize("I don't think it is safe") == ["dont", "think", "safe"]
-    assert data.tokenize("It is NOT safe", remove_stopwords=False) == [
+    assert text.tokenize("I don't think it is safe") == ["dont", "think", "safe"]
+    assert text.tokenize("It is NOT safe", remove_stopwords=False) == [
         "it",
         "is",
         "not",
         "safe",
     ]
-    assert "not" not in data.STOP_WORDS and "the" in data.STOP_WORDS
+    assert "not" not in text.STOP_WORDS and "the" in text.STOP_WORDS
 
 
 def test_tokenize_keeps_odia_words_whole():
-    text = " ଅବସର ପାଇଁ ଚିନ୍ତା ନାହିଁ: ମାତ୍ର ୩୩% ଲୋକ"
-    assert data.tokenize(text) == ["ଅବସର", "ପାଇଁ", "ଚିନ୍ତା", "ନାହିଁ", "ମାତ୍ର", "୩୩", "ଲୋକ"]
+    odia = " ଅବସର ପାଇଁ ଚିନ୍ତା ନାହିଁ: ମାତ୍ର ୩୩% ଲୋକ"
+    assert text.tokenize(odia) == ["ଅବସର", "ପାଇଁ", "ଚିନ୍ତା", "ନାହିଁ", "ମାତ୍ର", "୩୩", "ଲୋକ"]
 
 
 def test_mean_vectors():
     index = {"a": 0, "b": 1}
     matrix = np.array([[1.0, 2.0], [3.0, 6.0]])
-    result = data.mean_vectors([["a", "b", "zzz"], ["zzz"], [], ["b"]], index, matrix)
+    result = text.mean_vectors([["a", "b", "zzz"], ["zzz"], [], ["b"]], index, matrix)
     assert result.dtype == np.float32
     np.testing.assert_allclose(result, [[2.0, 4.0], [0.0, 0.0], [0.0, 0.0], [3.0, 6.0]])
 
 
 def test_bag_of_words_counts_and_reuses_vocab():
     docs = [["b", "a", "b"], ["c", "a"], ["b"]]
-    matrix, vocab = data.bag_of_words(docs, vocab_size=2)
+    matrix, vocab = text.bag_of_words(docs, vocab_size=2)
     assert vocab == ["b", "a"]  # most frequent first
     assert matrix.dtype == np.float32
     np.testing.assert_array_equal(matrix, [[2, 1], [0, 1], [1, 0]])
-    other, same_vocab = data.bag_of_words([["a", "x"], []], vocab=vocab)
+    other, same_vocab = text.bag_of_words([["a", "x"], []], vocab=vocab)
     assert same_vocab == vocab
     np.testing.assert_array_equal(other, [[0, 1], [0, 0]])
-    tf, _ = data.bag_of_words(docs, vocab=vocab, normalize=True)
+    tf, _ = text.bag_of_words(docs, vocab=vocab, normalize=True)
     np.testing.assert_allclose(tf, [[2 / 3, 1 / 3], [0, 1], [1, 0]])
 
 
 def test_bag_of_words_ties_are_alphabetical():
-    _, vocab = data.bag_of_words([["z", "y", "x"]], vocab_size=2)
+    _, vocab = text.bag_of_words([["z", "y", "x"]], vocab_size=2)
     assert vocab == ["x", "y"]
+
+
+def test_read_json_names_the_file_and_the_fault(tmp_path):
+    path = tmp_path / "metrics.json"
+    path.write_text('{"a": [1, 2')
+    with pytest.raises(DataError, match=r"metrics\.json: not valid JSON: .*\(truncated\?\)"):
+        data.read_json(path)
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(DataError, match=r"metrics\.json: JSON nested too deeply to read"):
+        data.read_json(path)
+    path.write_text('{"a": NaN}')
+    with pytest.raises(DataError, match=r"metrics\.json: not valid JSON: NaN is not valid JSON"):
+        data.read_json(path)
+    path.write_text(" " * 2000 + "{}")
+    with pytest.raises(DataError, match=r"metrics\.json: 2,002 bytes, more than the 1,000"):
+        data.read_json(path, max_bytes=1000)
+    assert data.read_json(path) == {}
 
 
 def test_train_val_split():

@@ -4,22 +4,30 @@ Each task runs in-process with --out in a temporary folder; the checks are on
 its metrics.json: the keys, the closed forms agreeing to 1e-10, the gradient
 check passing, the loss going down and accuracy above chance.  MNIST runs on
 a slice of the real files when ../shared/data/mnist exists, and on
-scikit-learn's 8×8 digits when --data-dir points to an empty folder.
+scikit-learn's 8×8 digits when no data location is given and the default one
+is absent (the `no_data` fixture).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tasks import mlp_mnist, relu_mse, softmax_ce, two_layer_softplus
-from tasks.data import find_data_dir
+from tasks import data, mlp_mnist, relu_mse, softmax_ce, two_layer_softplus
 
-DATA = find_data_dir()
-needs_mnist = pytest.mark.skipif(DATA is None or not (DATA / "mnist").is_dir(), reason="../shared/data/mnist absent")
+DATA = data.SHARED_DATA
+needs_mnist = pytest.mark.skipif(not (DATA / "mnist").is_dir(), reason="../shared/data/mnist absent")
+
+
+@pytest.fixture
+def no_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No data location given and the default one absent: the tasks run on their stand-ins."""
+    monkeypatch.delenv(data.DATA_ENV_VAR, raising=False)
+    monkeypatch.setattr(data, "SHARED_DATA", tmp_path / "no-shared-data")
 
 
 def read_metrics(out: Path) -> dict:
@@ -32,7 +40,7 @@ def assert_figures(out: Path, *names: str) -> None:
 
 
 def test_softmax_ce_closed_forms_and_large_logits(tmp_path: Path) -> None:
-    softmax_ce.main(["--quick", "--out", str(tmp_path)])
+    softmax_ce.main(["--out", str(tmp_path)])
     m = read_metrics(tmp_path)
     assert m["closed_forms_agree"] and m["max_diff"] < 1e-10
     assert set(m["random"]["grad_max_diff"]) == {"fused cross_entropy", "softmax → log → sum", "log_softmax → sum"}
@@ -41,10 +49,11 @@ def test_softmax_ce_closed_forms_and_large_logits(tmp_path: Path) -> None:
     assert big["loss_finite"] and big["grad_finite"] and big["softmax_finite"] and big["jacobian_finite"]
     assert big["loss"] == pytest.approx(2e4) and big["grad_max_diff"] < 1e-10
     assert big["naive_softmax_has_nan"]
+    assert_figures(tmp_path, "softmax_ce")
 
 
 def test_relu_mse_both_branches(tmp_path: Path) -> None:
-    relu_mse.main(["--quick", "--out", str(tmp_path), "--x", "2", "--m", "3", "--b", "1", "--target", "4"])
+    relu_mse.main(["--out", str(tmp_path), "--x", "2", "--m", "3", "--b", "1", "--target", "4"])
     m = read_metrics(tmp_path)
     assert m["closed_forms_agree"] and m["max_diff"] < 1e-10
     assert m["branches"] == ["a > 0", "a ≤ 0"]
@@ -54,8 +63,28 @@ def test_relu_mse_both_branches(tmp_path: Path) -> None:
     for case in ("other_branch", "boundary"):
         assert all(m["cases"][case]["engine_grads"][n] == 0.0 for n in ("b", "m", "x"))
     assert m["cases"]["boundary"]["a"] == 0.0
-    if "graph_svg" in given:
+    if "graph_svg" in given:  # with the renderer and Graphviz's dot
         assert "<svg" in Path(given["graph_svg"]).read_text()
+        assert Path(given["graph_png"]).read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(("task", "absent"), [(relu_mse, ["--seed", "--quick", "--data-dir"]),
+                                             (softmax_ce, ["--quick", "--data-dir"]),
+                                             (two_layer_softplus, ["--data-dir"])])
+def test_tasks_refuse_options_that_would_do_nothing(task, absent: list[str], capsys) -> None:
+    for option in absent:
+        with pytest.raises(SystemExit) as exit_:
+            task.main([option, "1"] if option != "--quick" else [option])
+        assert exit_.value.code == 2 and "unrecognized arguments" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("task", [relu_mse, softmax_ce, two_layer_softplus, mlp_mnist])
+def test_help_prints_each_default_once(task, capsys) -> None:
+    with pytest.raises(SystemExit):
+        task.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: None)" not in text and "(default: False)" not in text
+    assert text.count("default: out/") == 1 and not re.search(r"\(default: [^)]*\) \(default:", text)
 
 
 def test_two_layer_softplus_trains_and_reloads(tmp_path: Path) -> None:
@@ -63,7 +92,7 @@ def test_two_layer_softplus_trains_and_reloads(tmp_path: Path) -> None:
     m = read_metrics(tmp_path)
     assert m["gradient_check"]["passed"] and m["gradient_check"]["parameters"] == 101
     assert m["gradient_check"]["max_abs_diff"] < 1e-6
-    assert m["final_loss"] < m["first_loss"]
+    assert m["final_loss"] < m["first_loss"] and len(m["history"]["test_loss"]) == 150
     assert m["train_accuracy"] > 0.4 and m["test_accuracy"] > 0.4          # 5 classes: chance is 0.2
     assert np.array(m["confusion"]).sum() == m["settings"]["test_size"]
     assert_figures(tmp_path, "loss", "confusion", "boundaries")
@@ -76,7 +105,7 @@ def check_mnist_metrics(m: dict, out: Path) -> None:
     for key in ("exp1", "exp2", "exp3", "exp4", "wall_seconds", "data_source"):
         assert key in m, key
     exp1 = m["exp1"]
-    assert exp1["train_loss"][-1] < exp1["train_loss"][0] and exp1["val_loss"][-1] < exp1["val_loss"][0]
+    assert exp1["loss"][-1] < exp1["loss"][0] and exp1["val_loss"][-1] < exp1["val_loss"][0]
     assert exp1["val_accuracy"][-1] > 0.2                                  # 10 classes: chance is 0.1
     assert len(m["exp2"]["train_loss_std"]) == m["settings"]["epochs"]
     assert set(m["exp3"]["runs"]) == {"0.001", "0.003", "0.01", "0.03"}
@@ -93,11 +122,10 @@ def test_mlp_mnist_quick_real_data(tmp_path: Path) -> None:
     check_mnist_metrics(m, tmp_path)
 
 
-def test_mlp_mnist_quick_digits_fallback_and_q4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    empty = tmp_path / "no_data"
-    empty.mkdir()
-    mlp_mnist.main(["--quick", "--out", str(tmp_path), "--data-dir", str(empty)])
-    assert "running on scikit-learn's bundled 8x8 digits" in capsys.readouterr().out
+def test_mlp_mnist_quick_digits_fallback_and_q4(tmp_path: Path, capsys: pytest.CaptureFixture[str], no_data) -> None:
+    mlp_mnist.main(["--quick", "--out", str(tmp_path)])
+    said = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[data]")]
+    assert len(said) == 1 and "running on scikit-learn's bundled 8x8 digits" in said[0]
     m = read_metrics(tmp_path)
     assert m["data_source"] == "sklearn digits 8x8" and m["sizes"] == [64, 300, 10]
     check_mnist_metrics(m, tmp_path)

@@ -1,9 +1,10 @@
 """--quick runs of the text tasks (next_word, text_classify, vaccine_tweets).
 
 Each task runs in-process on small slices of the real data when
-../shared/data exists, and on tiny files written here (same layout and
-formats) otherwise; the checks are on metrics.json: its keys, accuracy above
-chance, loss going down.
+../shared/data exists, on tiny files written here (same layout and formats),
+and on its generated stand-in when no data location is given and the default
+one is absent (the `no_data` fixture); the checks are on metrics.json: its
+keys, accuracy above chance, loss going down.
 """
 
 from __future__ import annotations
@@ -15,11 +16,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tasks import next_word, text_classify, vaccine_tweets
-from tasks.data import DataError, find_data_dir
+from tasks import data, next_word, text_classify, vaccine_tweets
 
-DATA = find_data_dir()
-needs_data = pytest.mark.skipif(DATA is None or not (DATA / "ngram4").is_dir(), reason="../shared/data is absent")
+DATA = data.SHARED_DATA
+needs_data = pytest.mark.skipif(not (DATA / "ngram4").is_dir(), reason="../shared/data is absent")
+
+
+@pytest.fixture
+def no_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No data location given and the default one absent: the tasks run on their stand-ins."""
+    monkeypatch.delenv(data.DATA_ENV_VAR, raising=False)
+    monkeypatch.setattr(data, "SHARED_DATA", tmp_path / "no-shared-data")
 
 WORDS = {0: ["clinic", "dose", "shot", "study"], 1: ["poison", "lies", "scam", "danger"],
          2: ["safe", "protect", "thanks", "grateful"]}
@@ -52,14 +59,15 @@ def tiny_texts(n: int, seed: int = 0) -> list[tuple[str, int]]:
 @needs_data
 def test_next_word_quick_real_data_and_eval(tmp_path: Path) -> None:
     m = next_word.main(["--quick", "--out", str(tmp_path), "--data-dir", str(DATA), "--predict", "going to be"])
-    assert {"history", "test_acc", "test_loss", "predictions", "hidden_sigmoid_spread"} <= set(read_metrics(tmp_path))
-    assert m["test_acc"] > m["majority_test_accuracy"] + 0.02  # already above "always '.'" after 2 short epochs
-    assert m["history"]["train_loss"][1] < m["history"]["train_loss"][0]
+    saved = set(read_metrics(tmp_path))
+    assert {"history", "test_accuracy", "test_loss", "predictions", "hidden_sigmoid_spread"} <= saved
+    assert m["test_accuracy"] > m["majority_test_accuracy"] + 0.02  # above "always '.'" after 2 short epochs
+    assert m["history"]["loss"][1] < m["history"]["loss"][0]
     assert len(m["predictions"]["going to be"]) == 5
     for name in ("curves", "tsne"):
         assert (tmp_path / f"{name}.png").exists() and (tmp_path / f"{name}.svg").exists()
     again = next_word.main(["eval", "--quick", "--out", str(tmp_path), "--data-dir", str(DATA), "--predict"])
-    assert again["test_acc"] == m["test_acc"]  # the saved parameters give the same test accuracy
+    assert again["test_accuracy"] == m["test_accuracy"]  # the saved parameters give the same test accuracy
     assert "history" in read_metrics(tmp_path)  # eval keeps the training record
 
 
@@ -78,22 +86,30 @@ def test_next_word_tiny_files_learns_and_report_setting_stalls(tmp_path: Path) -
     args = ["--quick", "--data-dir", str(tmp_path), "--epochs", "2"]
     good = next_word.main([*args, "--out", str(tmp_path / "good"), "--batch-size", "20", "--lr", "0.01",
                            "--predict", "i do not", "zz do not"])
-    assert good["test_acc"] > good["majority_test_accuracy"] + 0.1
+    assert good["test_accuracy"] > good["majority_test_accuracy"] + 0.1
     assert good["predictions"]["zz do not"] == {"skipped": "unknown words ['zz']"}
     stalled = next_word.main([*args, "--out", str(tmp_path / "report"), "--report-setting"])
-    # the report's setting predicts the most frequent word for every input: its hidden units hardly vary
-    assert stalled["test_acc"] == pytest.approx(stalled["majority_test_accuracy"])
+    # the report's setting predicts one word for every input (its hidden units hardly vary), so its accuracy is
+    # that word's share of the test targets (on the real data: the most frequent word, "."; here, after 8 steps,
+    # whichever word its tiny weights favour)
+    targets = np.load(tmp_path / "ngram4" / "test_targets.npy")
+    shares = np.bincount(targets) / len(targets)
+    assert np.isclose(shares, stalled["test_accuracy"]).any() and stalled["test_accuracy"] < good["test_accuracy"] / 2
     assert stalled["hidden_sigmoid_spread"]["std_over_examples"] < 1e-3
 
 
-def test_next_word_generated_corpus_and_eval_without_model(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    empty = tmp_path / "nodata"
-    empty.mkdir()
-    m = next_word.main(["--quick", "--out", str(tmp_path), "--data-dir", str(empty), "--predict"])
-    assert m["data"] == "generated" and "ngram4/ not found" in capsys.readouterr().out
-    assert m["test_acc"] > m["majority_test_accuracy"]
-    with pytest.raises(DataError, match="no saved parameters"):
-        next_word.main(["eval", "--out", str(tmp_path / "elsewhere"), "--data-dir", str(empty)])
+def test_next_word_generated_corpus_and_eval_without_model(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                           no_data) -> None:
+    m = next_word.main(["--quick", "--out", str(tmp_path), "--predict"])
+    assert m["data"] == "generated"
+    said = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[data]")]
+    assert len(said) == 1 and "no-shared-data/ is absent: running on a tiny generated corpus" in said[0]
+    assert m["test_accuracy"] > m["majority_test_accuracy"]
+    with pytest.raises(SystemExit) as exit_:
+        next_word.main(["eval", "--out", str(tmp_path / "elsewhere")])
+    err = capsys.readouterr().err.strip()
+    assert exit_.value.code == 2 and len(err.splitlines()) == 1
+    assert err.endswith("elsewhere/model.npz: no saved parameters; run `python -m tasks.next_word` first")
 
 
 # ----------------------------------------------------------------------------- text_classify
@@ -101,8 +117,9 @@ def test_next_word_generated_corpus_and_eval_without_model(tmp_path: Path, capsy
 def check_classify(m: dict, names: list[str]) -> None:
     assert set(m["datasets"]) == set(names)
     for r in m["datasets"].values():
-        assert {"features", "runs", "best", "best_val_acc", "majority_val_acc", "report_val_acc"} <= set(r)
-        assert r["best_val_acc"] > r["majority_val_acc"]
+        keys = {"features", "runs", "best", "best_val_accuracy", "majority_val_accuracy", "report_val_accuracy"}
+        assert keys <= set(r)
+        assert r["best_val_accuracy"] > r["majority_val_accuracy"]
         for run in r["runs"].values():
             assert run["history"]["train_loss"][-1] < run["history"]["train_loss"][0]
 
@@ -134,9 +151,8 @@ def test_text_classify_tiny_files(tmp_path: Path) -> None:
     assert m["datasets"]["4dim"]["classes"] == ["label0", "label1", "label2"]
 
 
-def test_text_classify_without_data(tmp_path: Path) -> None:
-    m = text_classify.main(["--quick", "--out", str(tmp_path), "--data-dir", str(tmp_path / "none"),
-                            "--activations", "relu", "--l2", "off"])
+def test_text_classify_without_data(tmp_path: Path, no_data) -> None:
+    m = text_classify.main(["--quick", "--out", str(tmp_path), "--activations", "relu", "--l2", "off"])
     check_classify(m, ["tiny"])
 
 
@@ -148,7 +164,7 @@ def check_vaccine(m: dict, out: Path) -> None:
     assert set(m["report"]) >= {"neutral", "anti-vax", "pro-vax", "macro avg", "weighted avg"}
     assert m["macro_f1"] > 0.4  # chance for three classes is about 1/3
     assert all(a > 0.6 for split in m["auc"].values() for a in split.values())
-    assert m["history"]["train_loss"][-1] < m["history"]["train_loss"][0]
+    assert m["history"]["loss"][-1] < m["history"]["loss"][0]
     assert all((out / f"{name}.{ext}").exists() for name in ("roc", "loss") for ext in ("png", "svg"))
 
 
@@ -174,7 +190,7 @@ def test_vaccine_tiny_files_every_optimizer(tmp_path: Path) -> None:
                              "--optimizer", "nesterov", "--grid", "--epochs", "3"])
     check_vaccine(m, out)
     assert set(m["grid"]) == {f"{n}L-{o}" for n in (1, 2, 3) for o in vaccine_tweets.OPTIMIZERS}
-    assert max(r["macro_f1"] for r in m["grid"].values()) > 0.8
+    assert max(r["macro_f1"] for r in m["grid"].values()) > 0.6  # chance is about 1/3
 
 
 def test_class_weights_balance_the_classes() -> None:

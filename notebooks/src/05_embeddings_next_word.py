@@ -22,7 +22,7 @@ from sklearn.manifold import TSNE
 import autograd
 import nn
 from autograd import Tensor
-from tasks.data import data_subdir, find_data_dir, load_ngram
+from tasks.data import NGRAM_FILES, find_dataset, load_ngram
 
 # %% [markdown]
 # ## 1. Data: 4-grams
@@ -51,7 +51,7 @@ def generated_ngrams(n_sentences: int = 3000, seed: int = 0) -> dict:
             "valid_inputs": grams[cut:, :3], "valid_targets": grams[cut:, 3]}
 
 
-folder = data_subdir(find_data_dir(), "ngram4")
+folder = find_dataset("ngram4", NGRAM_FILES, None, "generated sentences")
 if folder is not None:
     data = load_ngram(folder)
     source = f"the course's 4-gram data ({folder})"
