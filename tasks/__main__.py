@@ -6,7 +6,7 @@ import ast
 import pkgutil
 from pathlib import Path
 
-NOT_TASKS = {"common", "data", "plots", "text", "__main__"}  # shared modules, not tasks
+NOT_TASKS = {"common", "data", "plots", "results", "text", "__main__"}  # shared modules and tools
 
 
 def main() -> None:

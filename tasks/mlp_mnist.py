@@ -220,9 +220,8 @@ def _fmt(values: Any, digits: int = 3) -> str:
     return "[" + ", ".join(f"{v:.{digits}f}" for v in values) + "]"
 
 
-def mnist_experiments(args: argparse.Namespace, out: Path) -> dict[str, Any]:
-    """Part (b): the data, then experiments 1–4 (experiment 4 uses experiment 3's best lr unless --final-lr)."""
-    data = load_digits_data(args)
+def mnist_experiments(data: dict[str, Any], args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    """Part (b): experiments 1–4 (experiment 4 uses experiment 3's best lr unless --final-lr)."""
     sizes = [data["x_train"].shape[1], args.hidden, 10]
     print(f"{data['source']}: {len(data['x_train'])} training, {len(data['x_val'])} validation, "
           f"{len(data['x_test'])} test images; network {'-'.join(map(str, sizes))}")
@@ -262,10 +261,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     metrics: dict[str, Any] = {"settings": {k: v for k, v in vars(args).items() if k not in ("task_name", "debug")},
                                "report": REPORT}
     with Timer() as wall, one_blas_thread():
+        data = load_digits_data(args) if args.part != "q4" else None  # first, so bad data fails at once
         if args.part != "mnist":
             metrics["q4"] = q4(args, out)
-        if args.part != "q4":
-            metrics.update(mnist_experiments(args, out))
+        if data is not None:
+            metrics.update(mnist_experiments(data, args, out))
     metrics["wall_seconds"] = wall.seconds
     print(f"wall time {wall.seconds:.0f} s ({wall.seconds / 60:.1f} min); metrics written to "
           f"{save_metrics(out, metrics)}")
