@@ -196,6 +196,8 @@ def _matmul_vjp_b(g: Any, y: Any, a: Any, b: Any) -> Any:
         return _column(a) * reshape(g, shape=g.shape[:-1] + (1, g.shape[-1]))
     if b.ndim == 1:                                      # Aᵀ ḡ, batch summed by the engine
         return reshape(transpose(a, axes=_swap_last(a.ndim)) @ _column(g), shape=a.shape[:-2] + a.shape[-1:])
+    if a.ndim == 2 and isinstance(b, np.ndarray) and b.flags.f_contiguous and not b.flags.c_contiguous:
+        return (g.T @ a).T  # B is a transposed view (x @ W.T): Aᵀḡ laid out as B, so W's gradient is contiguous
     return transpose(a, axes=_swap_last(a.ndim)) @ g
 
 
@@ -404,9 +406,24 @@ def _prod_vjp(g: Any, y: Any, x: Any, axis: tuple | None, keepdims: bool) -> Any
     xr = unwrap(x)
     if np.all(xr != 0):
         return g * (y if keepdims else _restore_axes(y, x.shape, axis)) / x
-    if isinstance(x, Tensor):
-        raise NotImplementedError("the second derivative of prod at an input that is 0 is not implemented")
+    if isinstance(x, Tensor):  # create_graph: the products of the others as ops, so they differentiate again
+        return g * _product_of_others_op(x, axis)
     return g * _product_of_others(xr, axis)
+
+
+def _product_of_others_op(x: Any, axis: tuple | None) -> Any:
+    """Π_{j≠i} x_j along the reduced axes, with ops: the reduced entries, flattened to n, repeated n times
+    with entry i set to 1 in copy i, then multiplied out (n² entries: only for second derivatives at 0)."""
+    axes = tuple(range(x.ndim)) if axis is None else axis
+    rest = tuple(a for a in range(x.ndim) if a not in axes)
+    moved = transpose(x, axes=rest + axes)
+    n = math.prod(x.shape[a] for a in axes)
+    kept_shape = tuple(x.shape[a] for a in rest)
+    flat = reshape(moved, shape=kept_shape + (1, n))
+    copies = where(np.eye(n, dtype=bool), 1.0, broadcast_to(flat, shape=kept_shape + (n, n)))
+    others = prod(copies, axis=(len(kept_shape) + 1,))
+    back = reshape(others, shape=kept_shape + tuple(x.shape[a] for a in axes))
+    return transpose(back, axes=tuple(np.argsort(rest + axes)))
 
 
 def _product_of_others(x: np.ndarray, axis: tuple | None) -> np.ndarray:

@@ -38,10 +38,11 @@ def _tensor(x: Any) -> Tensor:
 
 def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x Wᵀ + b with W of shape (out, in), as PyTorch (and reports 001, 003: z = W x + b per sample)."""
-    shape = getattr(input, "shape", None) or np.shape(input)
+    shape = input.shape if isinstance(input, (Tensor, np.ndarray)) else np.shape(input)
     if not shape or shape[-1] != weight.shape[-1]:
-        raise ValueError(f"linear: the input's last axis must be in_features = {weight.shape[-1]} "
-                         f"(weight shape {tuple(weight.shape)} is (out, in)), got input shape {tuple(shape)}")
+        raise ValueError(f"Linear({weight.shape[-1]}, {weight.shape[0]}) expects inputs whose last axis is "
+                         f"in_features = {weight.shape[-1]} (weight shape {tuple(weight.shape)} is (out, in)), "
+                         f"got input shape {tuple(shape)}")
     y = ops.matmul(input, ops.transpose(weight, axes=None))
     return y if bias is None else y + bias
 

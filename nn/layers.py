@@ -44,10 +44,6 @@ class Linear(Module):
         initialise(init, self.weight, self.bias, std)
 
     def forward(self, input: Any) -> Tensor:
-        shape = getattr(input, "shape", None)
-        if shape is None or not shape or shape[-1] != self.in_features:
-            raise ValueError(f"Linear({self.in_features}, {self.out_features}) expects inputs whose last "
-                             f"axis is {self.in_features}, got shape {shape}")
         return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
