@@ -385,8 +385,11 @@ def record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
     saved = None
     if spec.saves:
         data, saved = data
-    if type(data) is not np.ndarray and not isinstance(data, np.generic):
-        data = np.asarray(data)  # (a 0-d result stays numpy's scalar: see _own)
+    if type(data) is not _ndarray:
+        if not isinstance(data, _generic):
+            data = np.asarray(data)  # (a 0-d result stays numpy's scalar: see _own)
+    elif len(parents) == 2 and parents[0]._data.ndim != parents[1]._data.ndim:
+        data = _zero_d_rule(data, parents[0]._data, parents[1]._data)
     if not _off or _local.enabled:
         for p in parents:
             if p._rg:
@@ -406,6 +409,22 @@ def record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
     if tracers:
         tracers[-1].op(spec, parents, params, out)
     return out
+
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+_ndarray, _generic = np.ndarray, np.generic
+
+
+def _zero_d_rule(data: Any, a: Any, b: Any) -> Any:
+    """PyTorch's promotion for a 0-d operand meeting a dimensioned one: the 0-d one counts only when it
+    is of a higher category (bool < integer < float), so float32 x * tensor(2.0) stays float32 (numpy
+    would make it float64); an integer x * tensor(2.5) becomes float, as in both."""
+    if a.ndim and b.ndim:
+        return data
+    d, z = (a, b) if a.ndim else (b, a)
+    if data.dtype == d.dtype or _CATEGORY.get(z.dtype.kind, 2) > _CATEGORY.get(d.dtype.kind, 2):
+        return data
+    return data.astype(d.dtype)
 
 
 def _op_error(spec: Op, parents: Sequence[Tensor], e: Exception) -> Exception:
@@ -1258,6 +1277,7 @@ _data_of = operator.attrgetter("_data")
 def _rare_node(node: Tensor, g: Any, create: bool) -> Any:
     """The slow path of the walk for a node made before an in-place change, hook or retain_grad."""
     _check_versions(node)
+    g = _in_dtype(g, node)  # hooks and retain_grad show it: in the node's dtype
     hooks = node._hooks
     if hooks:
         g = _run_hooks(node, g, hooks, create)
@@ -1325,13 +1345,25 @@ def _label(t: Any) -> str:
     return f"{name}({op}shape {shape}, dtype {t._data.dtype})"
 
 
+def _in_dtype(g: Any, t: Tensor) -> Any:
+    """g in t's dtype (every gradient a user sees has its tensor's dtype; a cast op under create_graph).
+
+    The walk itself checks only shapes per edge (cheap); dtypes are fixed here,
+    where a gradient becomes visible: hooks, retain_grad, .grad, grad()'s results.
+    """
+    dtype = t._data.dtype
+    if g.dtype == dtype:
+        return g
+    return cast(g, dtype=dtype) if isinstance(g, Tensor) else g.astype(dtype)
+
+
 def _accumulate(t: Tensor, g: Any, create: bool) -> None:
     """`t.grad += g`, never writing into an array another tensor may share."""
     if t._hooks and t._op is None:
         g = _run_hooks(t, g, t._hooks, create)
     old = t._grad
     if create:
-        g = g if isinstance(g, Tensor) else _leaf(np.asarray(g))
+        g = _in_dtype(g if isinstance(g, Tensor) else _leaf(np.asarray(g)), t)
         t._grad = g if old is None else old + g
         return
     if g.dtype != t._data.dtype:
@@ -1339,12 +1371,11 @@ def _accumulate(t: Tensor, g: Any, create: bool) -> None:
     if old is None:
         old = t._grad = _fill(_new(Tensor), g, False, None, (), None, 0, None)
         old._borrowed = True  # g may be another tensor's gradient too (x + y sends ḡ to both)
-    elif old._borrowed or old._rg:
+    elif old._borrowed or old._rg or not _own(old).flags.writeable:  # (a create_graph gradient may be a view)
         old._data = old._data + g
         old._borrowed = False
         _bump(old)
     else:
-        _own(old)
         old._data += g  # in place, as PyTorch: a reference to .grad sees the sum
         _bump(old)
 
@@ -1384,7 +1415,7 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
                                    "pass allow_unused=True to get None for it")
             result.append(None)
         elif isinstance(g, Tensor):
-            result.append(g)
+            result.append(_in_dtype(g, t))
         else:
             result.append(_leaf(np.asarray(g, dtype=t._data.dtype)))
     return tuple(result)

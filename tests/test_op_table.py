@@ -635,13 +635,15 @@ SECOND = {  # name: (f(M, *xs), input shapes and kinds)
     "div_mul": (lambda M, a, b: (a / b * a).sum(), [((2, 3), "any"), ((3,), "pos")]),
     "maximum": (lambda M, a, b: (M.maximum(a, b) ** 2).sum(), [((4,), "distinct"), ((4,), "distinct")]),
     "matmul": (lambda M, a, b: ((a @ b).tanh()).sum(), [((2, 3), "any"), ((3, 2), "any")]),
-    "softmax": (lambda M, x: (x.softmax(-1) * M.arange(3.0)).sum(), [((2, 3), "any")]),
+    "softmax": (lambda M, x: (x.softmax(-1) * M.arange(3.0, dtype=M.float64)).sum(), [((2, 3), "any")]),
     "log_softmax_dim0": (lambda M, x: (x.log_softmax(0) ** 2).sum(), [((3, 2), "any")]),
     "logsumexp": (lambda M, x: x.logsumexp(dim=1).pow(2).sum(), [((2, 3), "any")]),
     "var_std": (lambda M, x: x.var(dim=0).sum() + x.std(), [((3, 2), "any")]),
     "norm": (lambda M, x: x.norm() + x.norm(dim=-1).sum(), [((2, 3), "any")]),
     "norm_3": (lambda M, x: x.norm(p=3), [((4,), "unit")]),
     "prod": (lambda M, x: x.prod(dim=1).sum(), [((2, 3), "pos")]),
+    "prod_at_zero": (lambda M, x: (x * M.tensor([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]], dtype=M.float64)).prod(dim=1).sum()
+                     + (x * M.tensor([[0.0, 1.0, 1.0], [1.0, 1.0, 1.0]], dtype=M.float64)).prod(), [((2, 3), "pos")]),
     "cumsum": (lambda M, x: (x.cumsum(0) ** 2).sum(), [((4,), "any")]),
     "amax_max_dim": (lambda M, x: (x.amax(dim=0) ** 2).sum() + (x.max(1).values ** 3).sum(), [((3, 2), "distinct")]),
     "clamp_where": (lambda M, x: (x.clamp(-0.5, 0.7) * x + M.where(x > 0, x * x, -x)).sum(),
@@ -651,7 +653,7 @@ SECOND = {  # name: (f(M, *xs), input shapes and kinds)
     "cat_stack": (lambda M, a, b: (M.cat([a, b]) ** 2).sum() + (M.stack([a, b], 1) ** 3).sum(),
                   [((2,), "any"), ((2,), "any")]),
     "expand_repeat": (lambda M, x: (x.expand(2, 3) ** 2).sum() + (x.repeat(2, 1) ** 3).sum(), [((1, 3), "any")]),
-    "transpose_reshape": (lambda M, x: ((x.transpose(0, -1).reshape(-1) * M.arange(6.0)) ** 2).sum(),
+    "transpose_reshape": (lambda M, x: ((x.transpose(0, -1).reshape(-1) * M.arange(6.0, dtype=M.float64)) ** 2).sum(),
                           [((2, 3), "any")]),
     "masked_fill": (lambda M, x: (x.masked_fill(M.tensor([True, False, True]), 0.0) ** 3).sum(), [((3,), "any")]),
     "mean_sum_dims": (lambda M, x: (x.mean(dim=(0, -1)) ** 2).sum() + (x.sum(1, keepdim=True) ** 3).sum(),
@@ -683,3 +685,124 @@ def test_second_derivatives_of_cross_entropy(mode, case):
     t = p if case["probs"] else classes
     check2(mode, lambda M, z: F(M).cross_entropy(z, M.tensor(t), weight=None if w is None else M.tensor(w),
                                                  reduction=case["reduction"], label_smoothing=case["smoothing"]), z)
+
+
+# ----------------------------------------------------------------------------- the dtype rule (issue 13 item 1)
+
+def _float32_cases():
+    """(name, f, arrays): every case of the tables above at one fixed shape."""
+    cases = []
+    for name, (f, kind, kinks) in UNARY.items():
+        cases.append((f"unary {name}", f, [away_from(data((2, 3), 1, kind), kinks)]))
+    for name, (f, ka, kb) in BINARY.items():
+        cases.append((f"binary {name}", f, [data((2, 3), 1, ka), data((3,), 2, kb) + 0.1]))
+    for name, (f, kind) in REDUCTIONS.items():
+        for dim in (None, 1, (0, -1)):
+            for keep in (False, True):
+                if name == "prod" and isinstance(dim, tuple):
+                    continue
+                cases.append((f"{name} dim={dim} keepdim={keep}", lambda M, x, f=f, d=dim, k=keep: f(M, x, d, k),
+                              [data((2, 3, 2), 1, kind)]))
+    for which in ("max", "min"):
+        cases.append((f"{which}(dim)", lambda M, x, w=which: getattr(x, w)(-1).values, [data((2, 3), 1, "distinct")]))
+        cases.append((f"{which}()", lambda M, x, w=which: getattr(x, w)(), [data((2, 3), 1, "distinct")]))
+        cases.append((f"{which} tie", lambda M, x, w=which: getattr(x, w)(), [np.ones((2, 2))]))  # the tie share
+        cases.append((f"{which}imum tie", lambda M, x, w=which: getattr(M, w + "imum")(x, x.detach()), [np.ones(3)]))
+    cases += [
+        ("cumsum", lambda M, x: x.cumsum(-1), [data((2, 3), 1)]),
+        ("softmax", lambda M, x: x.softmax(0), [data((2, 3), 1)]),
+        ("log_softmax", lambda M, x: x.log_softmax(-1), [data((2, 3), 1)]),
+        ("matmul", lambda M, a, b: a @ b, [data((2, 3), 1), data((3, 4), 2)]),
+        ("matmul vector", lambda M, a, b: a @ b, [data((3,), 1), data((2, 3, 4), 2)]),
+        ("transpose", lambda M, x: x.transpose(0, -1) * 2.0, [data((2, 3), 1)]),
+        ("permute", lambda M, x: x.permute(2, 0, 1) * 2.0, [data((2, 3, 2), 1)]),
+        ("expand", lambda M, x: x.expand(2, 3) * 2.0, [data((1, 3), 1)]),
+        ("repeat", lambda M, x: x.repeat(2, 2) * 2.0, [data((1, 3), 1)]),
+        ("reshape", lambda M, x: x.reshape(3, 2) * 2.0, [data((2, 3), 1)]),
+        ("cat", lambda M, a, b: M.cat([a, b, a], -1), [data((2, 3), 1), data((2, 1), 2)]),
+        ("stack", lambda M, a, b: M.stack([a, b], 1), [data((2, 3), 1), data((2, 3), 2)]),
+        ("split", lambda M, x: x.split(1, 1)[1] * 2.0, [data((2, 3), 1)]),
+        ("pow 0 at 0", lambda M, x: x ** 0, [np.zeros(3)]),
+        ("pow tensor at 0", lambda M, a, b: a ** b, [np.zeros(3), np.array([0.0, 1.0, 2.0])]),
+        ("norm at 0", lambda M, x: x.norm(), [np.zeros(3)]),
+        ("prod with a 0", lambda M, x: x.prod(), [np.array([0.0, 2.0, 3.0])]),
+        ("cast round trip", lambda M, x: x.double().float() * 2.0, [data((3,), 1)]),
+        ("where python number", lambda M, x: M.where(x > 0, x, 0.0), [data((2, 3), 1)]),
+        ("clamp", lambda M, x: x.clamp(-0.5, 0.5), [data((2, 3), 1)]),
+        ("masked_fill", lambda M, x: x.masked_fill(x.detach() > 0, 1.0), [data((2, 3), 1)]),
+        ("float64 constant", lambda M, x: x * M.tensor(np.ones(3)), [data((2, 3), 1)]),  # float64 out, as torch
+        ("float64 0-d constant", lambda M, x: x * M.tensor(2.0), [data((2, 3), 1)]),  # 0-d: float32, as torch
+        ("0-d graph", lambda M, x: (x * 3.0 + 1.0).relu() ** 2, [np.array(0.7)]),
+    ]
+    for name, index in INDICES.items():
+        cases.append((f"getitem {name}", lambda M, x, i=index: x[_as_index(M, i((3, 3), np.random.default_rng(0)))],
+                      [data((3, 3), 1)]))
+
+    def setitem(M, x, v):
+        y = x * 2.0
+        y[1] = v
+        return y
+    cases.append(("setitem", setitem, [data((3, 2), 1), data((2,), 2)]))
+    for layout in ("NC", "NCd"):
+        for probs in (False, True):
+            for smoothing in (0.0, 0.2):
+                case = dict(shape=(2, 3) if layout == "NC" else (2, 3, 2), c=3, probs=probs, weighted=True,
+                            reduction="mean", smoothing=smoothing, ignore=False, seed=3)
+                z, classes, p, w = _ce_arrays(case)
+                target = p.astype(np.float32) if probs else classes
+                w32 = w.astype(np.float32)
+                cases.append((f"cross_entropy {layout} probs={probs} ε={smoothing}",
+                              lambda M, z, t=target, w=w32, s=smoothing:
+                              F(M).cross_entropy(z, M.tensor(t), weight=M.tensor(w), label_smoothing=s), [z]))
+    for name, (f, specs) in SECOND.items():
+        cases.append((f"composite {name}", f, [data(s, k + 3, kind) for k, (s, kind) in enumerate(specs)]))
+    return cases
+
+
+FLOAT32_CASES = _float32_cases()
+
+
+def _grads_have_their_tensors_dtype(y, where):
+    for t in ag.walk(y):
+        if t.requires_grad and t.retains_grad or t.is_leaf and t.requires_grad:
+            g = t.grad
+            assert g is None or g.dtype == t.dtype, f"{where}: a {t.dtype} tensor {t!r:.60} got a {g.dtype} gradient"
+
+
+@pytest.mark.parametrize("create", [False, True], ids=["plain", "create_graph"])
+@pytest.mark.parametrize("case", FLOAT32_CASES, ids=[c[0] for c in FLOAT32_CASES])
+def test_every_gradient_has_its_tensors_dtype_in_float32(case, create):
+    """Issue 13 item 1: in float32, every gradient a user can see has its tensor's dtype: at the leaves, at
+    intermediates (retain_grad, hooks), from autograd.grad on leaves and intermediates, with and without
+    create_graph (and the second derivative too); the output's dtype is torch's."""
+    name, f, arrays = case
+    seen = []
+
+    def build():
+        xs = [Tensor(a.astype(np.float32), requires_grad=True) for a in arrays]
+        hs = [x * 1.0 for x in xs]  # intermediates, float32
+        for h in hs:
+            h.register_hook(lambda g: seen.append(g.dtype))
+        y = f(ag, *hs)
+        for t in ag.walk(y):
+            if t.requires_grad and not t.is_leaf:
+                t.retain_grad()
+        return xs, hs, y
+
+    xs, hs, y = build()
+    if torch is not None and "negative_step" not in name:  # (torch has no negative steps)
+        ty = f(torch, *[torch.tensor(a.astype(np.float32), requires_grad=True) for a in arrays])
+        assert str(y.dtype) == str(ty.dtype).removeprefix("torch."), f"{name}: output dtype {y.dtype}, torch {ty.dtype}"
+    v = np.random.default_rng(0).standard_normal(y.shape).astype(y.dtype)
+    y.backward(v, create_graph=create)
+    _grads_have_their_tensors_dtype(y, f"{name}: backward")
+    assert seen and all(d == np.float32 for d in seen), f"{name}: hooks saw {seen}"
+    xs, hs, y = build()
+    gs = ag.grad(y, hs + xs, grad_outputs=v, create_graph=create, allow_unused=True)
+    for g in gs:
+        assert g is None or g.dtype == np.float32, f"{name}: autograd.grad gave {g.dtype} for a float32 input"
+    if create:
+        total = sum((g * g).sum() for g in gs if g is not None and g.requires_grad)
+        if isinstance(total, Tensor):
+            for g in ag.grad(total, xs, allow_unused=True):
+                assert g is None or g.dtype == np.float32, f"{name}: a second derivative of dtype {g.dtype}"

@@ -10,7 +10,6 @@ import nn
 from autograd import Tensor
 
 torch = pytest.importorskip("torch")
-torch.set_default_dtype(torch.float64)
 
 # (our function, torch function) on the same inputs
 UNARY = [
