@@ -136,10 +136,10 @@ def _read_lines(path: Path) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
-def read_json(path: str | Path, max_bytes: int = MAX_JSON_BYTES) -> Any:
+def read_json(path: str | Path, max_bytes: int | None = None) -> Any:
     """The content of a JSON file, or DataError naming the file and the fault.
 
-    Files over `max_bytes` are refused before reading, and nesting too deep for
+    Files over `max_bytes` (default `MAX_JSON_BYTES`) are refused before reading, and nesting too deep for
     Python's parser (a RecursionError) is reported as such.  NaN and Infinity,
     which are not JSON, are refused too.
     """
@@ -150,6 +150,7 @@ def read_json(path: str | Path, max_bytes: int = MAX_JSON_BYTES) -> Any:
         raise _error(path, "file not found") from None
     except OSError as exc:
         raise _error(path, f"cannot read file ({exc.strerror or exc})") from None
+    max_bytes = MAX_JSON_BYTES if max_bytes is None else max_bytes
     if size > max_bytes:
         raise _error(path, f"{size:,} bytes, more than the {max_bytes:,} a JSON file here may have")
 
