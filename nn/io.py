@@ -87,7 +87,7 @@ def save_state(state: Mapping[str, Any], path: str | Path, model: str | None = N
     """Write a state dict to `.npz` (compact) or `.json` (readable: shape, dtype and nested lists per
     array, as report 001's model.json), atomically."""
     path = Path(path)
-    arrays = {k: np.ascontiguousarray(as_array(v)) for k, v in state.items()}
+    arrays = {k: np.asarray(as_array(v), order="C") for k, v in state.items()}  # (0-d stays 0-d)
     if path.suffix == ".json":
         doc = {"format": FORMAT, "model": model,
                "parameters": {k: {"shape": list(a.shape), "dtype": str(a.dtype), "data": a.tolist()}

@@ -42,6 +42,9 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError("params must be an iterable of Tensors or of dicts, got a single Tensor; "
                             "pass [p] or model.parameters()")
+        if isinstance(params, (set, frozenset)):
+            raise TypeError("optimizer parameters must be an ordered collection (a list), not a set: a set's "
+                            "order changes between runs")
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
