@@ -478,3 +478,14 @@ def test_unknown_modules_are_clear_errors():
         nn.Module.from_torch(Sub(2, 2))
     with pytest.raises(TypeError, match="torch.nn.Module"):
         nn.Module.from_torch(np.ones(2))
+
+
+def test_readme_nn_example_runs_and_prints_true_true(capsys):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("<!-- section: nn -->")[1].split("<!-- /section: nn -->")[0]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)
+    exec(compile(code, "README.md (nn)", "exec"), {})
+    assert capsys.readouterr().out.strip() == "True True"
