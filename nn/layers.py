@@ -157,28 +157,28 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
-class Softmax(Module):
+class _AlongDim(Module):
+    """A function applied along one axis `dim`."""
+
+    fn: Callable[[Tensor, int | None], Tensor]
+
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.softmax(input, self.dim)
+        return type(self).fn(input, self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
-class LogSoftmax(Module):
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = dim
+class Softmax(_AlongDim):
+    fn = staticmethod(F.softmax)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.log_softmax(input, self.dim)
 
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+class LogSoftmax(_AlongDim):
+    fn = staticmethod(F.log_softmax)
 
 
 # ----------------------------------------------------------------------------- regularisation and normalisation
