@@ -10,7 +10,7 @@ Writes, into --out (default out/graphs/):
 * network.svg: report 001 Figure 1, the 2-12-5 softplus/softmax network
   x, W0, b0 → z1 → softplus → a1, W1, b1 → z2 → softmax → a2 → cross-entropy with
   y_OH → l → mean → L, built from nn.Linear layers (drawn as labelled boxes).
-  The engine computes x·W + b, so W0 is 2×12 where the report writes W⁽⁰⁾ ∈ ℝ^{12×2}.
+  nn.Linear stores W as (out, in), as the report writes W⁽⁰⁾ ∈ ℝ^{12×2}, and computes x·Wᵀ + b (rows as samples).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def relu_mse_graph(x: float = 2.0, m: float = 3.0, b: float = 1.0, y_star: float
 
 
 class Net(nn.Module):
-    """Report 001's 2-12-5 network: z1 = x·W0 + b0, a1 = softplus(z1), z2 = a1·W1 + b1, a2 = softmax(z2)."""
+    """Report 001's 2-12-5 network: z1 = x·W0ᵀ + b0, a1 = softplus(z1), z2 = a1·W1ᵀ + b1, a2 = softmax(z2)."""
 
     def __init__(self) -> None:
         super().__init__()
