@@ -154,8 +154,8 @@ def _load_npz(path: Path, expected: Expected | None) -> dict[str, np.ndarray]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
-        raise _fail(path, f"not a readable .npz archive ({e}): damaged, truncated, or another kind of file; "
-                          "was it written by Module.save?") from None
+        raise _fail(path, f"not a .npz archive, or a damaged or truncated one ({e}); was it written by "
+                          "Module.save?") from None
     with archive:
         members = {}
         for info in archive.infolist():
