@@ -13,7 +13,8 @@ Where things live: `nn.module` (Module, Sequential, ModuleList, state dicts),
 MLP), `nn.functional` (the math of every layer and loss), `nn.losses`,
 `nn.optim` (optimisers; `nn.optim.lr_scheduler`), `nn.init`, `nn.utils`
 (gradient clipping), `nn.data` (TensorDataset, DataLoader), `nn.io` (atomic
-writes, safe .npz/.json loading), `nn.torch_bridge` (to and from PyTorch).
+writes, safe .npz/.json loading), `nn.torch_bridge` (to and from PyTorch), `nn.tuning` (malloc and
+BLAS-thread settings for training runs).
 """
 
 from autograd import Parameter, manual_seed  # nn.manual_seed(n) is autograd.manual_seed(n): one generator for all
