@@ -17,8 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 import nn
-from autograd import Tensor, viz
-from autograd.tensor import iter_graph
+from autograd import Tensor, viz, walk
 
 
 def chain(nodes: int) -> Tensor:
@@ -57,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
                                      ("MLP, values + grads", mlp, {}),
                                      ("MLP, layers collapsed", mlp, {"collapse": 2})]:
             root = build(n)
-            count = sum(1 for _ in iter_graph(root))
+            count = sum(1 for _ in walk(root))
             seconds, size = best_of(args.repeat, lambda: viz.draw_graph(root, **kwargs).source)
             print(f"{label:<28}{count:>9}{size:>12}{seconds:>10.3f}{1e6 * seconds / count:>11.1f}")
 

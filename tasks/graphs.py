@@ -21,8 +21,7 @@ from pathlib import Path
 import numpy as np
 
 import nn
-from autograd import Tensor, softmax, viz
-from autograd.tensor import iter_graph
+from autograd import Tensor, softmax, viz, walk
 from tasks.common import output_dir, save_metrics, task_parser
 
 
@@ -52,7 +51,7 @@ class Net(nn.Module):
         a1 = z1.softplus()
         z2 = self.output(a1)
         a2 = softmax(z2, axis=-1)
-        for t, name in [(z1, "z1"), (z1._parents[0], "h1"), (a1, "a1"), (z2, "z2"), (z2._parents[0], "h2"),
+        for t, name in [(z1, "z1"), (z1.inputs[0], "h1"), (a1, "a1"), (z2, "z2"), (z2.inputs[0], "h2"),
                         (a2, "a2")]:
             t.name = name
         return a2
@@ -93,8 +92,7 @@ def write_showcase(out: Path, x: float = 2.0, m: float = 3.0, b: float = 1.0, y_
     pictures = {
         "relu_mse": viz.draw_graph(relu_mse, edge_labels="both",
                                    title="report 000: a = x·m + b,  y = ReLU(a),  L = (y − y*)²"),
-        "network": viz.draw_graph(network, rankdir="TB",
-                                  title="report 001, Figure 1: the 2-12-5 softplus/softmax network"),
+        "network": viz.draw_graph(network, title="report 001, Figure 1: the 2-12-5 softplus/softmax network"),
     }
     paths: dict[str, Path] = {}
     try:
@@ -105,7 +103,7 @@ def write_showcase(out: Path, x: float = 2.0, m: float = 3.0, b: float = 1.0, y_
         for k, frame in enumerate(viz.backward_frames(relu_mse)):
             paths[f"step_{k:02d}"] = Path(frame.render(str(frames_dir / f"step_{k:02d}"), format="svg", cleanup=True))
         paths["html"] = viz.backward_html(relu_mse, out / "relu_mse_backward.html",
-                                          title="Backpropagation through report 000's graph")
+                                          title="Backpropagation through report 000's graph").path
     except viz.DotNotFound:
         for name, graph in pictures.items():
             graph.save(str(out / f"{name}.gv"))
@@ -123,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     out = output_dir(args)
     paths = write_showcase(out, args.x, args.m, args.b, args.y_star, args.seed)
     loss = relu_mse_graph(args.x, args.m, args.b, args.y_star)
-    leaves = {t.name: t for t in iter_graph(loss) if t.name}
+    leaves = {t.name: t for t in walk(loss) if t.name}
     loss.backward()
     metrics = {"a": leaves["a"].item(), "y": leaves["y"].item(), "L": loss.item(),
                **{f"dL/d{n}": leaves[n].grad.item() for n in "xmb"}}
