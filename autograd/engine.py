@@ -389,7 +389,7 @@ def record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
         if not isinstance(data, _generic):
             data = np.asarray(data)  # (a 0-d result stays numpy's scalar: see _own)
     elif len(parents) == 2 and parents[0]._data.ndim != parents[1]._data.ndim:
-        data = _zero_d_rule(data, parents[0]._data, parents[1]._data)
+        data, saved = _zero_d_rule(spec, parents, params, data, saved)
     if not _off or _local.enabled:
         for p in parents:
             if p._rg:
@@ -415,16 +415,30 @@ _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 _ndarray, _generic = np.ndarray, np.generic
 
 
-def _zero_d_rule(data: Any, a: Any, b: Any) -> Any:
-    """PyTorch's promotion for a 0-d operand meeting a dimensioned one: the 0-d one counts only when it
-    is of a higher category (bool < integer < float), so float32 x * tensor(2.0) stays float32 (numpy
-    would make it float64); an integer x * tensor(2.5) becomes float, as in both."""
+def _zero_d_rule(spec: Op, parents: Sequence[Tensor], params: dict, data: Any, saved: Any) -> tuple[Any, Any]:
+    """PyTorch's promotion for a 0-d operand meeting a dimensioned one (numpy's differs): the 0-d one
+    counts only when it is of a higher category (bool < integer < float), and then with its own dtype.
+
+    So float32 x * tensor(2.0) stays float32 (numpy: float64), int x / tensor(2) is float (true
+    division, as for int x / int x), int32 x * tensor(2.5, float32) is float32.  When numpy's result
+    differs, the forward runs again with the lesser operand converted (rare: mixed dtypes only).
+    """
+    a, b = parents[0]._data, parents[1]._data
     if a.ndim and b.ndim:
-        return data
+        return data, saved
     d, z = (a, b) if a.ndim else (b, a)
-    if data.dtype == d.dtype or _CATEGORY.get(z.dtype.kind, 2) > _CATEGORY.get(d.dtype.kind, 2):
-        return data
-    return data.astype(d.dtype)
+    z_wins = _CATEGORY.get(z.dtype.kind, 2) > _CATEGORY.get(d.dtype.kind, 2)
+    if z_wins:
+        if data.dtype == z.dtype or data.dtype.kind != z.dtype.kind:
+            return data, saved
+        d = d.astype(z.dtype)
+    else:
+        z = np.asarray(z).astype(d.dtype)
+        if z.dtype == b.dtype and z.dtype == a.dtype:
+            return data, saved
+    args = (d, z) if a.ndim else (z, d)
+    out = spec.forward(*args, **params)
+    return out if spec.saves else (out, saved)
 
 
 def _op_error(spec: Op, parents: Sequence[Tensor], e: Exception) -> Exception:

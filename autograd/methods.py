@@ -751,8 +751,7 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, o
     if input.shape[d] == 0:
         raise ValueError(f"{which}(dim={dim}) of a tensor of shape {input.shape}: that dim is empty")
     idx = arg(input._data, axis=d)
-    grid = list(np.indices(idx.shape, sparse=True))
-    values = ops.take(input, index=tuple(grid[:d]) + (idx,) + tuple(grid[d:]))  # ḡ goes to the chosen index, as PyTorch
+    values = _pick(input, np.expand_dims(idx, d), d).squeeze(d)  # ḡ goes to the chosen index, as PyTorch
     if keepdim:
         values, idx = unsqueeze(values, d), np.expand_dims(idx, d)
     return MaxResult(values, _constant(idx.astype(np.int64)))
@@ -778,6 +777,79 @@ def amax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def amin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return ops.min(input, axis=_axes(input, dim, None, "amin"), keepdims=builtins.bool(keepdim))
+
+
+def _pick(input: Tensor, index: np.ndarray, d: int) -> Tensor:
+    """out[i][j][k] = input[i][index[i][j][k]][k] for d = 1 (torch.gather): `index` has input's ndim.
+    A differentiable take: ḡ goes back to exactly the picked places (added up where one repeats)."""
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[d] = index
+    return ops.take(input, index=tuple(grid))
+
+
+def gather(input: Tensor, dim: int, index: Any) -> Tensor:
+    """The entries of `input` at `index` along `dim` (torch.gather); index has input's number of dims."""
+    idx = np.asarray(unwrap(index))
+    d = _dim(dim, input.ndim, "gather")
+    if idx.dtype.kind not in "iu" or idx.ndim != input.ndim:
+        raise TypeError(f"gather: index must be an integer tensor with {input.ndim} dims like the input "
+                        f"(shape {input.shape}), got dtype {idx.dtype}, shape {idx.shape}")
+    if builtins.any(n > m for k, (n, m) in enumerate(zip(idx.shape, input.shape)) if k != d):
+        raise ValueError(f"gather: index shape {idx.shape} is larger than the input's {input.shape} outside dim {d}")
+    if idx.size and (idx.min() < -input.shape[d] or idx.max() >= input.shape[d]):
+        raise IndexError(f"gather: index {builtins.int(idx.max() if idx.max() >= input.shape[d] else idx.min())} "
+                         f"is out of range for dim {d} of size {input.shape[d]}")
+    return _pick(input, idx, d)
+
+
+def _order(data: np.ndarray, d: int, descending: bool) -> np.ndarray:
+    if descending:
+        keyed = data.astype(np.int8) if data.dtype.kind == "b" else data
+        return np.argsort(-keyed if keyed.dtype.kind != "u" else ~keyed, axis=d, kind="stable")
+    return np.argsort(data, axis=d, kind="stable")
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    """(values, indices) sorted along `dim` (torch.sort); the values' gradient goes back to where each came from."""
+    if input.ndim == 0:
+        _dim(dim, 0, "sort")
+        return MaxResult(input, _constant(np.asarray(0)))
+    d = _dim(dim, input.ndim, "sort")
+    idx = _order(input._data, d, descending)
+    return MaxResult(_pick(input, idx, d), _constant(idx.astype(np.int64)))
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    """The indices that sort `input` along `dim` (no gradient)."""
+    return sort(input, dim, descending).indices
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+    """(values, indices) of the k largest (or smallest) entries along `dim` (torch.topk)."""
+    d = _dim(dim, input.ndim, "topk")
+    n = input.shape[d] if input.ndim else 1
+    if not 0 <= k <= n:
+        raise ValueError(f"topk: k={k} is out of range for dim {dim} of size {n}")
+    idx = np.take(_order(input._data, d, largest), np.arange(k), axis=d)
+    return MaxResult(_pick(input, idx, d), _constant(idx.astype(np.int64)))
+
+
+def _triangle(input: Tensor, diagonal: int, lower: bool, what: str) -> Tensor:
+    if input.ndim < 2:
+        raise ValueError(f"{what} needs at least 2 dims, got shape {input.shape}")
+    rows, cols = input.shape[-2:]
+    keep = np.tri(rows, cols, diagonal, dtype=np.bool_) if lower else ~np.tri(rows, cols, diagonal - 1, dtype=np.bool_)
+    return ops.where(keep, input, 0)
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle (entries on or below the `diagonal`-th diagonal), the rest 0; gradient where kept."""
+    return _triangle(input, diagonal, True, "tril")
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle (on or above the `diagonal`-th diagonal), the rest 0."""
+    return _triangle(input, diagonal, False, "triu")
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:

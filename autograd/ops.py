@@ -579,7 +579,7 @@ def copy_from(x: Any, src: Any) -> Any:
 @primitive(lambda g, y, x: g)
 def clone(x: Any) -> Any:
     """A copy with its own memory.  Rule: ḡ passes through."""
-    return np.array(x, copy=True)
+    return np.array(x, copy=True, order="C")  # row-major, so a clone can always be viewed
 
 
 def _tile_vjp(g: Any, y: Any, x: Any, reps: tuple) -> Any:

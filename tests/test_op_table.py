@@ -806,3 +806,33 @@ def test_every_gradient_has_its_tensors_dtype_in_float32(case, create):
         if isinstance(total, Tensor):
             for g in ag.grad(total, xs, allow_unused=True):
                 assert g is None or g.dtype == np.float32, f"{name}: a second derivative of dtype {g.dtype}"
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(sdk=shape_and_dim(tuples=False, none=False), seed=seeds, descending=st.booleans())
+def test_sort_topk_gather(mode, sdk, seed, descending):
+    """The values of sort/topk/gather get ḡ at the places they came from (distinct entries: no ties)."""
+    shape, dim, _ = sdk
+    x0 = data(shape, seed, "distinct")
+    n = shape[dim]
+    k = max(1, n // 2)
+    check(mode, lambda M, x: _weighted(M, x.sort(dim, descending=descending).values), x0)
+    check(mode, lambda M, x: _weighted(M, M.sort(x, dim=dim).values * 2), x0)
+    check(mode, lambda M, x: _weighted(M, x.topk(k, dim, largest=not descending).values), x0)
+    index = np.random.default_rng(seed).integers(0, n, size=shape)  # repeated indices accumulate
+    check(mode, lambda M, x: _weighted(M, x.gather(dim, M.tensor(index))), x0)
+    check(mode, lambda M, x: _weighted(M, M.gather(x, dim, M.tensor(index[..., :1] if dim % len(shape) != len(shape) - 1
+                                                                   else index))), x0)
+    if mode == "torch":
+        ours, theirs = Tensor(x0), torch.tensor(x0)
+        np.testing.assert_array_equal(ours.argsort(dim, descending=descending).numpy(),
+                                      theirs.argsort(dim, descending=descending).numpy())
+        np.testing.assert_array_equal(ours.topk(k, dim).indices.numpy(), theirs.topk(k, dim).indices.numpy())
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(shape=st.lists(small, min_size=2, max_size=3).map(tuple), seed=seeds, diagonal=st.integers(-2, 2))
+def test_tril_triu(mode, shape, seed, diagonal):
+    x0 = data(shape, seed)
+    check(mode, lambda M, x: _weighted(M, x.tril(diagonal)), x0)
+    check(mode, lambda M, x: _weighted(M, M.triu(x, diagonal)), x0)
