@@ -12,7 +12,8 @@ Names, in order of precedence:
    "hidden.bias"), or its module scope plus a short role name;
 3. for an intermediate, the expression that made it when that is short
    (`x×m`, `relu(a)`), else its op and its position among the ops of that
-   kind (`relu₁`, `matmul₂`); for a leaf, `input₁` or the constant's value.
+   kind (`relu₁`, `matmul₂`); for a leaf, `input₁` or the constant's value;
+   an unnamed scalar output is `L`, the reports' name for the loss.
 
 Every name is made safe once, here (`clean`): control characters become
 visible marks and long names are cut, so neither Graphviz nor an HTML page
@@ -186,6 +187,8 @@ class GraphModel:
             if path:
                 return clean(path)
             return clean(".".join(s.split(":")[0] for s in self.scopes[i]) + ".param" if self.scopes[i] else "param")
+        if t is self.root and t.ndim == 0 and t.op is not None:
+            return "L"  # an unnamed scalar output is the loss: the reports' L
         if t.op is None:
             if role == "constant" and t.numel() == 1:
                 return num(t.numpy())

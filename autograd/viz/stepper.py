@@ -23,6 +23,8 @@ from autograd.viz.frames import frames_of
 
 __all__ = ["Page", "backward_stepper", "backward_html", "template"]
 
+FRAME_MARGIN = 48  # px of a column that the page's padding and scroll bar take
+
 
 def template(name: str) -> str:
     """The text of `autograd/viz/templates/<name>` (package data, read at run time)."""
@@ -86,7 +88,7 @@ def inline_svg(svg: str, prefix: str) -> str:
 def shown_height(width_pt: float, height_pt: float, column: int) -> float:
     """How many px high an SVG is once scaled down (never up) to a column's inner width."""
     w, h = width_pt * 4 / 3, height_pt * 4 / 3
-    return h * min(1.0, (column - 30) / w)
+    return h * min(1.0, (column - FRAME_MARGIN) / w)
 
 
 def backward_stepper(root: Tensor, grad: Any = None, title: str | None = None, show_data: bool = True,
@@ -100,7 +102,8 @@ def backward_stepper(root: Tensor, grad: Any = None, title: str | None = None, s
     `#step=3` in the address opens step 3.  Each step says which VJP ran, the gradient it
     received and what it produced.  `.save("backprop.html")` writes the file.
     """
-    opts = make_options(show_data, True, rankdir, edge_labels, limit, clusters, None, True, width)
+    inner = None if width is None else width - FRAME_MARGIN  # the page's own margins inside the iframe
+    opts = make_options(show_data, True, rankdir, edge_labels, limit, clusters, None, True, inner)
     frames = frames_of(root, grad, opts, fit=rankdir is None and width is not None)
     title = title or f"Backpropagation through {len(frames) - 1} steps"
     figures, tallest = [], 0.0
@@ -111,11 +114,11 @@ def backward_stepper(root: Tensor, grad: Any = None, title: str | None = None, s
                 + f'<p><span class="k">received</span> <code>{html.escape(f.upstream)}</code></p>'
                 + (f'<p><span class="k">produced</span></p><ul>{items}</ul>' if items else ""))
         svg = f.graph.pipe(format="svg", encoding="utf-8")
-        tallest = max(tallest, shown_height(*svg_size(svg), width or COLUMN_PX) + 34 * (len(f.produced) + 2))
+        tallest = max(tallest, shown_height(*svg_size(svg), width or COLUMN_PX) + 26 * len(f.produced) + 150)
         figures.append(f'<figure class="frame" id="frame-{k}" data-step="{k}"{" hidden" if k else ""}>'
                        f'<div class="info">{info}</div>{inline_svg(svg, f"f{k}-")}</figure>')
     text = page(title, "\n".join(figures), template("stepper.js"), len(frames) - 1, "stepper")
-    return Page(text, min(1400, int(tallest) + 110), title)
+    return Page(text, min(1400, int(tallest) + 100), title)  # + the sticky header
 
 
 def backward_html(root: Tensor, path: str | os.PathLike | None = None, grad: Any = None, title: str | None = None,

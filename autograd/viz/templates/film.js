@@ -49,7 +49,7 @@
       if (!m) return;
       m.forEach(function (row, i) { row.forEach(function (v, j) {
         if (v === null) return;
-        var r = Math.abs(v) / s;
+        var r = Math.sqrt(Math.abs(v) / s);  // square root: small values stay visible beside big ones
         el("line", { x1: xs[k], y1: ys[k][j], x2: xs[k + 1], y2: ys[k + 1][i], stroke: v >= 0 ? "#2563eb" : "#dc2626",
                      "stroke-width": (0.25 + 4.5 * r).toFixed(2), "stroke-opacity": (0.15 + 0.8 * r).toFixed(2) },
            edges).appendChild(document.createElementNS(NS, "title")).textContent =
