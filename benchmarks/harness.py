@@ -51,6 +51,8 @@ CASES: dict[str, tuple[str, str, str, dict[str, Builder]]] = {
     # tracemalloc sees numpy's arrays but not PyTorch's own allocator, so PyTorch has no W5 entry
     "W5": ("W5", "memory of a W3 step, batch 1024, float64", "memory",
            {k: v for k, v in _w3(1024, "float64").items() if k != "torch"}),
+    "W6": ("W6", "wide nodes: cat of 50,000 inputs + stack of 100,000, fwd+bwd", "time",
+           {"ours": ours.make_wide, "torch": peers.torch_wide}),
 }
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import numpy as np
 
 import nn
-from autograd import Tensor
-from benchmarks import steps
+from autograd import Tensor, cat, stack
+from benchmarks import problems, steps
 from benchmarks.problems import LR, Net
 
 
@@ -27,6 +27,14 @@ def make_net(p: Net) -> Callable[[], None]:
         layer.weight.data, layer.bias.data = w, b  # shares the arrays (no copies)
     opt = nn.optim.SGD(model.parameters(), lr=LR)
     return steps.train(model, nn.CrossEntropyLoss(), opt, Tensor(p.X), p.y)
+
+
+def make_wide() -> Callable[[], None]:
+    """W6: cat of 50,000 leaves of shape (2,) and stack of 100,000 0-d leaves (gradients accumulate)."""
+    rows, values = problems.wide()
+    pieces = [Tensor(r, requires_grad=True) for r in rows]
+    scalars = [Tensor(v, requires_grad=True) for v in values]
+    return steps.wide(pieces, scalars, cat, stack)
 
 
 def make_chain(x: np.ndarray, w: np.ndarray, c: np.ndarray, n_ops: int) -> Callable[[], None]:

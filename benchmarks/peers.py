@@ -43,6 +43,16 @@ def torch_chain(x: np.ndarray, w: np.ndarray, c: np.ndarray, n_ops: int) -> Call
     return steps.chain(torch.tensor(x, requires_grad=True), torch.from_numpy(w), torch.from_numpy(c), n_ops)
 
 
+def torch_wide() -> Callable[[], None]:
+    torch = _torch()
+    from benchmarks.problems import wide
+
+    rows, values = wide()
+    pieces = [torch.tensor(r, requires_grad=True) for r in rows]
+    scalars = [torch.tensor(v, requires_grad=True) for v in values]
+    return steps.wide(pieces, scalars, torch.cat, torch.stack)
+
+
 def micrograd_w1() -> Callable[[], None]:
     """micrograd's Values hold Python floats; its grads reset to 0.0 rather than None."""
     from micrograd.engine import Value

@@ -47,5 +47,11 @@ def chain(n: int = 100, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return rng.normal(size=n), rng.uniform(0.9, 1.1, n), rng.normal(0, 0.1, n)
 
 
+def wide(pieces: int = 50_000, scalars: int = 100_000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """W6's inputs: `pieces` rows of 2 to concatenate and `scalars` numbers to stack (one wide node each)."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(pieces, 2)), rng.normal(size=scalars)
+
+
 # the op applied at step i of the W4 chain, alternating
 CHAIN_OPS = ("mul", "add", "tanh")

@@ -36,6 +36,16 @@ def train(model: Callable, loss_fn: Callable, opt: Any, X: Any, y: Any) -> Calla
     return step
 
 
+def wide(pieces: list, scalars: list, cat: Callable, stack: Callable) -> Callable[[], None]:
+    """One node with 50,000 inputs (cat) and one with 100,000 (stack), summed, backward to every input:
+    the walk must split ḡ once per node, not once per input (issue 13 item 6)."""
+
+    def step() -> None:
+        (cat(pieces).sum() + stack(scalars).sum()).backward()
+
+    return step
+
+
 def chain(x: Any, w: Any, c: Any, n_ops: int) -> Callable[[], None]:
     """h ← h·w, h ← h + c, h ← tanh(h) for `n_ops` steps from h = x; then Σh backward to x."""
     kinds = [CHAIN_OPS[i % 3] for i in range(n_ops)]

@@ -362,3 +362,167 @@ def test_a_tensor_computed_from_constants_is_a_leaf():
     with ag.no_grad():
         v = leaf(np.ones(2)) * 3
     assert v.is_leaf and not v.requires_grad
+
+
+# -- issue 13, items 1-8: regression tests (each failed on the old engine, commit 0a1189e)
+
+@pytest.mark.parametrize("name", ["max", "min", "maximum", "minimum", "max_axis", "tie"])
+def test_issue13_1_gradients_of_float32_inputs_are_float32(name):
+    """The tie-share mask of max/min/maximum/minimum was float64, so autograd.grad returned float64
+    gradients for float32 inputs (backward() hid it by casting at the leaf)."""
+    x = Tensor(np.array([[1.0, 3.0], [3.0, 2.0]], dtype=np.float32), requires_grad=True)
+    other = Tensor(np.array([[2.0, 3.0], [1.0, 0.0]], dtype=np.float32))
+    f = {"max": lambda: x.max(), "min": lambda: x.min(), "maximum": lambda: ag.maximum(x, other).sum(),
+         "minimum": lambda: ag.minimum(x, other).sum(), "max_axis": lambda: x.max(axis=0).sum(),
+         "tie": lambda: ag.maximum(x, x * 1.0).sum()}[name]
+    (g,) = ag.grad(f(), x)
+    assert g.dtype == np.float32
+    (g2,) = ag.grad(f(), x, create_graph=True)
+    assert g2.dtype == np.float32
+    f().backward()
+    assert x.grad.dtype == np.float32
+
+
+def test_issue13_2_pow_at_zero_has_pytorchs_gradients():
+    """x ** 0 at x = 0 had a NaN gradient (0 · 0⁻¹), and a ** b at a = b = 0 gave (NaN, −inf);
+    PyTorch: ∂/∂a = 0 where b = 0, ∂/∂b = 0 where a = 0 and b ≥ 0."""
+    x = Tensor(np.array([0.0, 0.0, 2.0]), requires_grad=True)
+    (x ** 0).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 0.0])
+    a = Tensor(np.array([0.0, 0.0, 0.0, 2.0]), requires_grad=True)
+    b = Tensor(np.array([0.0, 1.0, 2.0, 0.0]), requires_grad=True)
+    (a ** b).sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), [0.0, 1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(b.grad.numpy(), [0.0, 0.0, 0.0, np.log(2.0)])
+    assert np.all(np.isfinite(a.grad.numpy())) and np.all(np.isfinite(b.grad.numpy()))
+
+
+def test_issue13_3_min_is_its_own_op():
+    """min was −max(−x): wrong at integer limits (min of int32 [0, −2³¹] gave 0), a TypeError on bools."""
+    assert Tensor(np.array([0, -2**31], dtype=np.int32)).min().item() == -2**31
+    assert Tensor(np.array([5, 2**63 - 1], dtype=np.int64)).min().item() == 5
+    assert Tensor(np.array([True, False])).min().item() is False
+    assert Tensor(np.array([7, 3], dtype=np.uint8)).min().item() == 3
+    x = Tensor(np.array([2.0, -1.0, 4.0]), requires_grad=True)
+    x.min().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("reduce", ["sum0", "sum-1", "max0", "mean0", "min-1"])
+def test_issue13_4_reductions_of_0d_tensors_over_dim_0_and_minus_1(reduce):
+    """t.sum(0), t.sum(-1), t.max(0) on a 0-d tensor worked forward but crashed in backward."""
+    t = Tensor(np.array(2.5), requires_grad=True)
+    out = {"sum0": lambda: t.sum(0), "sum-1": lambda: t.sum(-1), "max0": lambda: t.max(0),
+           "mean0": lambda: t.mean(0), "min-1": lambda: t.min(-1)}[reduce]()
+    out = out[0] if isinstance(out, tuple) else out  # max(dim) is (values, indices), as in PyTorch
+    assert out.shape == () and out.item() == 2.5
+    (out * 3.0).backward()
+    assert t.grad.item() == 3.0
+
+
+@pytest.mark.parametrize("axes", [(0, -1, 1), (-1, 0, 1), (1, -1, -3)])
+def test_issue13_5_negative_axes_in_transpose_and_permute(axes):
+    """Negative axes got the wrong inverse permutation in backward (and crashed)."""
+    x0 = np.arange(24.0).reshape(2, 3, 4)
+    x = Tensor(x0, requires_grad=True)
+    y = x.transpose(axes)  # numpy's spelling with three or more dims: a permutation
+    w = np.random.default_rng(0).standard_normal(np.transpose(x0, axes).shape)
+    (y * Tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.transpose(w, np.argsort([a % 3 for a in axes])))
+
+
+def _counting_vjp(op_function, counter):
+    """Make the op's (variadic) VJP count its calls; returns a function that restores it."""
+    spec = op_function.op
+    original = spec.vjps
+
+    def counted(*args, **kwargs):
+        counter.append(1)
+        return original[0](*args, **kwargs)
+    spec.vjps = (counted,) + original[1:]
+    return lambda: setattr(spec, "vjps", original)
+
+
+@pytest.mark.parametrize("which, n", [("cat", 50_000), ("stack", 100_000)])
+def test_issue13_6_wide_graphs_are_linear(which, n):
+    """The backward of cat of 50,000 pieces (stack of 100,000 inputs) took minutes: every input's VJP
+    sliced ḡ again.  Now one VJP call splits ḡ once for all inputs (structure, not a timing): the VJP
+    runs once per node, and every input's gradient is its own piece of that one split."""
+    rng = np.random.default_rng(0)
+    pieces = [Tensor(rng.standard_normal(2 if which == "cat" else ()), requires_grad=True) for _ in range(n)]
+    calls = []
+    restore = _counting_vjp(ag.ops._concatenate if which == "cat" else ag.ops._stack, calls)
+    try:
+        y = ag.cat(pieces) if which == "cat" else ag.stack(pieces)
+        w = rng.standard_normal(y.shape)
+        (y * Tensor(w)).sum().backward()
+    finally:
+        restore()
+    assert len(calls) == 1
+    got = np.concatenate([p.grad.numpy().reshape(-1) for p in pieces])
+    np.testing.assert_array_equal(got, w.reshape(-1))
+
+
+def test_issue13_7_cross_entropy_probability_targets_get_a_gradient():
+    """Probability targets got no gradient; PyTorch gives −log ŷ · scale."""
+    rng = np.random.default_rng(0)
+    z0 = rng.standard_normal((3, 4))
+    p0 = rng.dirichlet(np.ones(4), size=3)
+    z, p = Tensor(z0, requires_grad=True), Tensor(p0, requires_grad=True)
+    ag.cross_entropy(z, p).backward()
+    logp = z0 - np.log(np.exp(z0).sum(axis=1, keepdims=True))
+    assert p.grad is not None
+    np.testing.assert_allclose(p.grad.numpy(), -logp / 3, rtol=1e-12)
+    np.testing.assert_allclose(z.grad.numpy(), (np.exp(logp) - p0) / 3, rtol=1e-12, atol=1e-15)
+
+
+def test_issue13_7_cross_entropy_takes_spatial_logits():
+    """Only (N, C) logits were accepted, not (N, C, d₁, …) as PyTorch's losses do."""
+    rng = np.random.default_rng(1)
+    spatial = rng.standard_normal((2, 4, 3, 5))                      # (N, C, d1, d2)
+    labels = rng.integers(0, 4, size=(2, 3, 5))
+    s = Tensor(spatial, requires_grad=True)
+    loss = ag.cross_entropy(s, labels)
+    rows = np.moveaxis(spatial, 1, -1).reshape(-1, 4)
+    lp = rows - np.log(np.exp(rows).sum(axis=1, keepdims=True))
+    assert loss.item() == pytest.approx(-lp[np.arange(30), labels.reshape(-1)].mean(), rel=1e-12)
+    assert ag.cross_entropy(s, labels, reduction="none").shape == (2, 3, 5)
+    loss.backward()
+    expected = np.exp(lp)
+    expected[np.arange(30), labels.reshape(-1)] -= 1
+    np.testing.assert_allclose(s.grad.numpy(), np.moveaxis((expected / 30).reshape(2, 3, 5, 4), -1, 1), atol=1e-15)
+
+
+def _two_outputs_one_grad_output():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    ag.grad([x * 2, x * 3], x, grad_outputs=[np.ones(2)])  # zip dropped y2
+
+
+def _backward_with(seed):
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = (x * 2).sum() if isinstance(seed, str) else x * 2
+    y.backward(seed)
+
+
+SILENT = {  # name: (what a user did, the exception, what its message must say)
+    "grad_outputs_too_short": (_two_outputs_one_grad_output, ValueError, "2 outputs but 1 grad_outputs"),
+    "tensor_of_none": (lambda: Tensor(None), TypeError, "is None"),
+    "none_inside_a_list": (lambda: Tensor([1, None, 3]), TypeError, "contains None"),  # was NaN
+    "seed_is_a_list": (lambda: _backward_with([1.0, 1.0]), TypeError, "must be a Tensor.*got list"),
+    "seed_is_a_string": (lambda: _backward_with("1"), TypeError, "must be a Tensor.*got str"),
+    "swapaxes_out_of_range": (lambda: Tensor(np.ones((2, 3))).swapaxes(0, 5), IndexError,
+                              "dim 5 is out of range for a tensor with 2 dimensions"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SILENT))
+def test_issue13_8_silent_acceptance_is_a_clear_error(name):
+    fn, error, message = SILENT[name]
+    with pytest.raises(error, match=message):
+        fn()
+
+
+def test_names_with_control_characters_are_shown_escaped():
+    """(Issue 13 item 8's `dot` failure on such names is the renderer's; here: the engine keeps them.)"""
+    named = Tensor(np.ones(2), name="a\x00b\n<c>")
+    assert "\\x00" in repr(named) and "\n" not in repr(named)
