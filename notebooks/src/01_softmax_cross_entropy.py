@@ -13,10 +13,16 @@
 # Everything below is live: change the logits, the target, the sizes, and run again.
 
 # %%
+try:  # the first thing: is the package there?  (one line says what to install if not)
+    from autograd import viz
+except ImportError as e:
+    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+viz.notebook(needs=["matplotlib"])  # one BLAS thread, pictures inline; says what is missing
+
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
-from nbsetup import draw  # notebooks/nbsetup.py: repo on sys.path, one BLAS thread, graph pictures
 
 import autograd
 from autograd import Tensor, cross_entropy, softmax
@@ -138,14 +144,14 @@ y_hat_t = softmax(th_unfused)
 y_hat_t.name = "ŷ"
 L_unfused = -(Tensor(y, name="y") * y_hat_t.log()).sum()
 L_unfused.name = "L"
-graph_unfused = draw(L_unfused)         # draw before backward(): backward frees the graph
 L_unfused.backward()
+graph_unfused = viz.draw_graph(L_unfused)   # drawn after backward(), as in micrograd: the gradients just computed
 
 th_fused = Tensor(theta, requires_grad=True, name="θ")
 L_fused = cross_entropy(th_fused, y)
 L_fused.name = "L"
-graph_fused = draw(L_fused)
 L_fused.backward()
+graph_fused = viz.draw_graph(L_fused)
 
 print("loss                       ", L_unfused.item(), L_fused.item())
 print("J^T (−y/ŷ)      (by hand)  ", grad_long)
@@ -165,9 +171,9 @@ print("all four gradients equal ŷ − y")
 # %% [markdown]
 # ### The two graphs
 # The unfused graph: each box is a tensor with its value and, in red, $\partial L/\partial(\text{tensor})$; each
-# ellipse is an operation; the red number on an edge is the gradient flowing back along it.  Read it right to left:
-# $\partial L/\partial \hat y = -y/\hat y$ is large and lives on one entry only; after the softmax node it has become
-# $\hat y - y$.
+# ellipse is an operation; the red number on an edge is the gradient flowing back along it.  Read it from the
+# output back: $\partial L/\partial \hat y = -y/\hat y$ is large and lives on one entry only; after the softmax node
+# it has become $\hat y - y$.
 
 # %%
 display(graph_unfused)

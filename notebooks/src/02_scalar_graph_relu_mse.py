@@ -10,10 +10,15 @@
 # 4. The two branches of ReLU: for $a > 0$ the gradient flows; for $a \le 0$ it is exactly zero (a "dead" ReLU).
 
 # %%
+try:  # the first thing: is the package there?  (one line says what to install if not)
+    from autograd import viz
+except ImportError as e:
+    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+viz.notebook(needs=["matplotlib"])  # one BLAS thread, pictures inline; says what is missing
+
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import Markdown, display
-from nbsetup import can_draw, draw, viz  # notebooks/nbsetup.py: repo on sys.path, one BLAS thread, pictures
 
 from autograd import Tensor
 
@@ -51,7 +56,7 @@ print(f"L = (y − y*)² = ({t['y'].item()} − {y_star0})² = {L.item()}")
 # reads *upstream × local = gradient sent back*: exactly one factor of the chain rule.
 
 # %%
-draw(L, edge_labels="both")
+viz.draw_graph(L, edge_labels="both")
 
 # %% [markdown]
 # ## 2. Local derivatives
@@ -113,15 +118,14 @@ print("by engine:", by_engine(x0, m0, b0, y_star0))
 #
 # `backward()` visits the operations in reverse order.  At each one it receives $\bar g = \partial L/\partial(\text{its
 # output})$ and calls the operation's *vector-Jacobian product* to send $\bar g \times$ local derivative to each input.
-# Below, frame 0 is the forward pass with the seed $\partial L/\partial L = 1$; each later frame is one step, the active
-# operation highlighted in orange, the gradients known so far in red.
+# Below, the stepper: step 0 is the forward pass with the seed $\partial L/\partial L = 1$; each later step is one VJP,
+# the active operation highlighted in orange, the gradients known so far in red.  Click it, then step with ← →
+# (or the buttons), play with space, or drag the slider.  (`viz.backward_frames(L)` gives the same pictures as a
+# list, `viz.backward_html(L, "backprop.html")` writes the page to a file.)
 
 # %%
 L, t = forward(x0, m0, b0, y_star0)
-frames = viz.backward_frames(L) if can_draw() else []
-for k, frame in enumerate(frames):
-    display(Markdown(f"**frame {k} of {len(frames) - 1}**"))
-    display(frame)
+viz.backward_stepper(L)
 
 # %% [markdown]
 # Reading the frames against the equations: steps 1 and 2 are eqs. 8 and 9 (the `** 2` turns the seed 1 into
@@ -142,7 +146,7 @@ for label, args in cases.items():
 
 # %%
 L_dead, _ = forward(-2.0, 3.0, 1.0, 4.0)
-draw(L_dead, edge_labels="both")
+viz.draw_graph(L_dead, edge_labels="both")
 
 # %% [markdown]
 # ### Check yourself

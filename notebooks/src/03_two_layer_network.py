@@ -10,12 +10,18 @@
 # 4. A short training run: the loss curve for several learning rates, and the decision boundaries it learns.
 
 # %%
+try:  # the first thing: is the package there?  (one line says what to install if not)
+    from autograd import viz
+except ImportError as e:
+    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+viz.notebook(needs=["matplotlib"])  # one BLAS thread, pictures inline; says what is missing
+
 import time
 
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
-from nbsetup import draw  # notebooks/nbsetup.py: repo on sys.path, one BLAS thread, graph pictures
 
 import autograd
 import nn
@@ -73,8 +79,9 @@ plt.show()
 # $\mathbf{W}^{(1)}\in\mathbb{R}^{5\times 12}$ (60), $\mathbf{b}^{(1)}\in\mathbb{R}^{5}$ (5): **101** in total.
 #
 # Report 001 writes $\mathbf{W}$ as (out, in), and so does `nn.Linear` (as PyTorch's): `model[0].weight` *is*
-# $\mathbf{W}^{(0)}$ (12 × 2); with samples as rows the layer computes $\mathbf{x}\mathbf{W}^\top + \mathbf{b}$.  `nn.MLP` returns the
-# logits $\mathbf{z}^{(2)}$; the softmax lives inside `nn.CrossEntropyLoss` (notebook 01 shows why).
+# $\mathbf{W}^{(0)}$ (12 × 2); with samples as rows the layer computes $\mathbf{x}\mathbf{W}^\top + \mathbf{b}$.
+# `nn.MLP` returns the logits $\mathbf{z}^{(2)}$; the softmax lives inside `nn.CrossEntropyLoss` (notebook 01 shows
+# why).
 
 # %%
 nn.manual_seed(0)
@@ -91,7 +98,7 @@ assert model.num_parameters() == 2 * 12 + 12 + 12 * 5 + 5 == 101
 
 # %%
 loss_fn = nn.CrossEntropyLoss()
-display(draw(loss_fn(model(Tensor(X[:4], name="x")), y[:4]), rankdir="LR"))
+viz.draw_graph(loss_fn(model(Tensor(X[:4], name="x")), y[:4]))
 
 # %% [markdown]
 # ## 3. The backward equations
@@ -271,6 +278,27 @@ plt.yscale("log")
 plt.legend()
 plt.title("loss curves")
 plt.show()
+
+# %% [markdown]
+# ### Watch it learn
+#
+# The same network trained again with $\alpha = 0.25$, recorded every 20 steps by `viz.TrainingFilm`: the units
+# and weights (blue positive, red negative, width by size; switch to the gradients $\partial\mathcal{L}/\partial w$),
+# every parameter's values and gradient norm, the loss so far and the decision regions over the training points.
+# Press play, or drag the slider: the regions start as straight cuts and bend into rings as the weights grow.
+
+# %%
+nn.manual_seed(0)
+net = nn.MLP([2, 12, 5], activation="softplus")
+opt = nn.optim.SGD(net.parameters(), lr=0.25)
+film = viz.TrainingFilm(net, every=20, inputs=X, targets=y, title="report 001's 2-12-5 network learning, α = 0.25")
+for _ in range(1000):
+    opt.zero_grad()
+    loss = loss_fn(net(X), y)
+    loss.backward()
+    film.record(loss)        # after backward (the gradients of this step), before the update
+    opt.step()
+display(film)             # in a notebook the film plays inline; film.html("film.html") writes it to a file
 
 # %% [markdown]
 # ## 6. Decision boundaries

@@ -13,10 +13,16 @@
 # scikit-learn's bundled 8×8 digits (1 797 images, no download), so every experiment takes seconds.
 
 # %%
+try:  # the first thing: is the package there?  (one line says what to install if not)
+    from autograd import viz
+except ImportError as e:
+    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+viz.notebook(needs=["matplotlib", "sklearn"])  # one BLAS thread, pictures inline; says what is missing
+
 import time
 
 import matplotlib.pyplot as plt
-import nbsetup  # noqa: F401  (notebooks/nbsetup.py: repo on sys.path, one BLAS thread)
 import numpy as np
 from sklearn.datasets import load_digits
 
@@ -66,7 +72,8 @@ plt.show()
 #
 # Eq. 1.10 uses $\sigma'(z) = \sigma(z)(1-\sigma(z)) = h(1-h)$: the backward pass reuses the forward's $h$.
 # ($W$ is inputs × hidden here, as in report 002's equations ($z = W^\top x + b$), so the outer products come out as
-# $x\,\delta^\top$; `nn.Linear` stores its weight as PyTorch does, (out, in) = hidden × inputs, so we compare with `weight.T`.)
+# $x\,\delta^\top$; `nn.Linear` stores its weight as PyTorch does, (out, in) = hidden × inputs, so we compare with
+# `weight.T`.)
 
 # %%
 def sigmoid(z):

@@ -12,17 +12,24 @@
 #    We reproduce the stall and its cause (tiny initialisation; saturated sigmoids for large ones) by experiment.
 
 # %%
+try:  # the first thing: is the package there?  (one line says what to install if not)
+    from autograd import viz
+except ImportError as e:
+    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+viz.notebook(needs=["matplotlib", "sklearn"])  # one BLAS thread, pictures inline; says what is missing
+
+import os
 import time
+from pathlib import Path
 
 import matplotlib.pyplot as plt
-import nbsetup  # noqa: F401  (notebooks/nbsetup.py: repo on sys.path, one BLAS thread)
 import numpy as np
 from sklearn.manifold import TSNE
 
 import autograd
 import nn
 from autograd import Tensor
-from tasks.data import NGRAM_FILES, find_dataset, load_ngram
 
 # %% [markdown]
 # ## 1. Data: 4-grams
@@ -51,9 +58,27 @@ def generated_ngrams(n_sentences: int = 3000, seed: int = 0) -> dict:
             "valid_inputs": grams[cut:, :3], "valid_targets": grams[cut:, 3]}
 
 
-folder = find_dataset("ngram4", NGRAM_FILES, None, "generated sentences")
+def find_ngram4() -> Path | None:
+    """The course's 4-gram folder by the usual rule: $AUTOGRAD_DATA/ngram4, else shared/data/ngram4 beside this
+    folder or one of its parents (the repository's ../shared/data); None when it is not on this machine."""
+    here = Path.cwd().resolve()
+    roots = [Path(os.environ["AUTOGRAD_DATA"])] if os.environ.get("AUTOGRAD_DATA") else []
+    roots += [p / "shared" / "data" for p in (here, *here.parents)]
+    return next((r / "ngram4" for r in roots if (r / "ngram4" / "vocab.npy").is_file()), None)
+
+
+def load_ngram4(folder: Path) -> dict:
+    """vocab.npy and <split>_inputs.npy / <split>_targets.npy (word indices) of the 4-gram data set."""
+    data = {"vocab": [str(w) for w in np.load(folder / "vocab.npy")]}
+    for split in ("train", "valid"):
+        for part in ("inputs", "targets"):
+            data[f"{split}_{part}"] = np.load(folder / f"{split}_{part}.npy").astype(np.int64)
+    return data
+
+
+folder = find_ngram4()
 if folder is not None:
-    data = load_ngram(folder)
+    data = load_ngram4(folder)
     source = f"the course's 4-gram data ({folder})"
 else:
     data = generated_ngrams()
@@ -78,7 +103,8 @@ for row, target in zip(X_train[:5], y_train[:5]):
 #
 # $W_1X_p$ just picks column "word $p$" out of $W_1$: that column is the word's **embedding**.  The engine's
 # `nn.Embedding` does exactly this lookup without building the one-hot vector (its table is $W_1^\top$, one row per
-# word).  Report 003 writes $W_2, W_3$ as (out, in), as `nn.Linear` (and PyTorch) store them: `hidden.weight` *is* $W_2$.
+# word).  Report 003 writes $W_2, W_3$ as (out, in), as `nn.Linear` (and PyTorch) store them: `hidden.weight` *is*
+# $W_2$.
 #
 # **Why one $W_1$ for all three positions?**  A word means the same thing wherever it stands, so it should have one
 # vector; sharing also divides the embedding parameters by three ($16V$ instead of $48V$) and lets every occurrence

@@ -10,8 +10,14 @@
 # 4. L2 weight decay: what it adds to the gradient, and what it does to a network that over-fits.
 
 # %%
+try:  # the first thing: is the package there?  (one line says what to install if not)
+    from autograd import viz
+except ImportError as e:
+    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+viz.notebook(needs=["matplotlib"])  # one BLAS thread, pictures inline; says what is missing
+
 import matplotlib.pyplot as plt
-import nbsetup  # noqa: F401  (notebooks/nbsetup.py: repo on sys.path, one BLAS thread)
 import numpy as np
 
 import autograd
