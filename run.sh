@@ -3,6 +3,7 @@
 #   bash run.sh demo    set up, then run the main demo (graphs + report 000's gradients)
 #   bash run.sh test    set up, then run the whole test suite
 #   bash run.sh setup   set up only
+#   bash run.sh docs    set up (with the docs extra), then build the class website into out/site/
 # Set-up: a virtualenv in .venv with the project and its extras; Graphviz's `dot`
 # (Debian package graphviz) and headless Chromium (for the HTML stepper test),
 # installed with apt-get when missing and running as root, otherwise explained;
@@ -41,5 +42,6 @@ case "${1:-test}" in
   setup) ;;
   demo) "$VENV/bin/python" -m tasks.demo "${@:2}" ;;
   test) "$VENV/bin/python" -m pytest -q "${@:2}" ;;
-  *) echo "usage: bash run.sh [demo|test|setup]"; exit 2 ;;
+  docs) pip_install -e ".[docs]" && "$VENV/bin/python" docs/build.py "${@:2}" ;;  # MathJax via npm, cached in out/
+  *) echo "usage: bash run.sh [demo|test|setup|docs]"; exit 2 ;;
 esac

@@ -58,7 +58,8 @@ class Page:
 
     def iframe(self) -> str:
         """The page as an `<iframe srcdoc>` element: what a notebook cell shows."""
-        return (f'<iframe srcdoc="{html.escape(self.text, quote=True)}" title="{html.escape(self.title)}" '
+        srcdoc = html.escape(self.text, quote=True).replace("\n", "&#10;")  # one line: Markdown keeps it whole
+        return (f'<iframe srcdoc="{srcdoc}" title="{html.escape(self.title)}" '
                 f'sandbox="allow-scripts" loading="lazy" '
                 f'style="width: 100%; height: {self.height}px; border: 1px solid #cbd5e1; border-radius: 6px">'
                 "</iframe>")
