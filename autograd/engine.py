@@ -522,8 +522,23 @@ def _as_array(data: Any, dtype: Any, what: str = "data", copy: bool = True) -> n
 def _array_error(data: Any, what: str, e: Exception | None) -> Exception:
     if _contains_none(data):
         return TypeError(f"{what} contains None; every entry of a tensor must be a number")
+    big = _big_int(data)
+    if big is not None:
+        return OverflowError(f"{what} holds an integer too large for int64: {big}")
     return ValueError(f"{what} is ragged or not numeric (rows of different lengths, or non-numbers): "
                       f"{str(data)[:80]}" + (f" ({e})" if e else ""))
+
+
+def _big_int(data: Any) -> int | None:
+    """A Python int in data outside int64's range (numpy makes an object array of it), or None."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, int) and not -2**63 <= item < 2**63:
+            return item
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return None
 
 
 def _contains_none(data: Any) -> bool:
@@ -915,7 +930,7 @@ def _check_device(device: Any) -> None:
 def _dim(d: Any, ndim: int, what: str) -> int:
     """A dimension index in 0..ndim-1 from d in -ndim..ndim-1, or a clear IndexError."""
     try:
-        d = int(d)
+        d = operator.index(d)  # (not int(): "1" and 1.5 are not dims)
     except TypeError:
         raise TypeError(f"{what}: dim must be an integer, got {d!r}") from None
     n = ndim if ndim else 1

@@ -164,15 +164,24 @@ def _method(op: Any) -> Any:
 
 
 def __floordiv__(self: Tensor, other: Any) -> Tensor:
-    return _constant(np.floor_divide(self._data, unwrap(other)))
+    return _integer_division(np.floor_divide, self._data, unwrap(other))
 
 
 def __rfloordiv__(self: Tensor, other: Any) -> Tensor:
-    return _constant(np.floor_divide(unwrap(other), self._data))
+    return _integer_division(np.floor_divide, unwrap(other), self._data)
 
 
 def __mod__(self: Tensor, other: Any) -> Tensor:
-    return _constant(np.mod(self._data, unwrap(other)))
+    return _integer_division(np.mod, self._data, unwrap(other))
+
+
+def _integer_division(fn: Any, a: Any, b: Any) -> Tensor:
+    """a // b or a % b (no gradient); between integers, a divisor of 0 is an error, as in PyTorch
+    (numpy would answer 0 with a warning: a silently wrong number)."""
+    if np.asarray(a).dtype.kind in "biu" and np.asarray(b).dtype.kind in "biu" and not np.all(b):
+        raise ZeroDivisionError(f"integer division by zero: {'//' if fn is np.floor_divide else '%'} with a "
+                                "divisor that is 0 (convert to float first for inf/nan)")
+    return _constant(fn(a, b))
 
 
 def _constant(arr: Any) -> Tensor:
@@ -885,20 +894,30 @@ def var(input: Tensor, dim: Any = None, *args: Any, correction: float | None = N
         unbiased: bool | None = None, ddof: float | None = None, axis: Any = None,
         keepdims: bool | None = None) -> Tensor:
     """Σ(x − x̄)²/(n − correction); `correction=1` by default (PyTorch; numpy's default is ddof=0)."""
-    c = _correction(args, correction, unbiased, ddof)
-    axes = _axes(input, dim, axis, "var")
-    keep = _keep(keepdim, keepdims)
-    n = input.numel() if axes is None else builtins.int(np.prod([input.shape[a] for a in axes]))
-    centred = input - ops.mean(input, axis=axes, keepdims=True)
-    return ops.sum(centred * centred, axis=axes, keepdims=keep) / builtins.max(n - c, 0)
+    centred, axes, keep, dof = _centred(input, dim, args, correction, unbiased, ddof, axis, keepdim, keepdims, "var")
+    return ops.sum(centred * centred, axis=axes, keepdims=keep) / dof
 
 
 def std(input: Tensor, dim: Any = None, *args: Any, correction: float | None = None, keepdim: bool = False,
         unbiased: bool | None = None, ddof: float | None = None, axis: Any = None,
         keepdims: bool | None = None) -> Tensor:
-    """√var (same arguments; `correction=1` by default, as PyTorch)."""
-    return ops.sqrt(var(input, dim, *args, correction=correction, keepdim=keepdim, unbiased=unbiased, ddof=ddof,
-                        axis=axis, keepdims=keepdims))
+    """√var = ‖x − x̄‖/√(n − correction) (same arguments; `correction=1` by default, as PyTorch).
+
+    Written with the norm, whose gradient is 0 where it is 0, so the std of a constant has gradient 0
+    (as PyTorch), not √'s 1/(2·0) · 0 = NaN.
+    """
+    centred, axes, keep, dof = _centred(input, dim, args, correction, unbiased, ddof, axis, keepdim, keepdims, "std")
+    return ops.norm(centred, axis=axes, keepdims=keep) / np.sqrt(dof)
+
+
+def _centred(input: Tensor, dim: Any, args: tuple, correction: Any, unbiased: Any, ddof: Any, axis: Any,
+             keepdim: Any, keepdims: Any, what: str) -> tuple[Tensor, Any, builtins.bool, builtins.float]:
+    """x − x̄ over the dims, those dims, keepdim, and the degrees of freedom n − correction (≥ 0)."""
+    c = _correction(args, correction, unbiased, ddof)
+    axes = _axes(input, dim, axis, what)
+    n = input.numel() if axes is None else builtins.int(np.prod([input.shape[a] for a in axes]))
+    centred = input - ops.mean(input, axis=axes, keepdims=True)
+    return centred, axes, _keep(keepdim, keepdims), builtins.float(builtins.max(n - c, 0))
 
 
 def _correction(args: tuple, correction: Any, unbiased: Any, ddof: Any) -> float:

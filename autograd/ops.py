@@ -52,7 +52,7 @@ __all__ = [
     "concatenate", "stack", "softmax", "log_softmax", "cross_entropy",
 ]
 
-_builtin_sum, _builtin_max, _builtin_abs, _builtin_round = sum, max, abs, round
+_builtin_sum, _builtin_max, _builtin_min, _builtin_abs, _builtin_round = sum, max, min, abs, round
 
 
 def _restore_axes(g: Any, shape: tuple, axis: tuple | None) -> Any:
@@ -444,9 +444,15 @@ def prod(x: Any, *, axis: tuple | None = None, keepdims: bool = False) -> Any:
     return np.prod(x, axis=axis, keepdims=keepdims)
 
 
-@primitive(lambda g, y, x, axis, keepdims:
-           (g if keepdims else _restore_axes(g, x.shape, axis))
-           * exp(x - (y if keepdims else _restore_axes(y, x.shape, axis))))   # ∂/∂x = softmax(x)
+def _logsumexp_vjp(g: Any, y: Any, x: Any, axis: tuple | None, keepdims: bool) -> Any:
+    """∂/∂x = softmax(x) over the axes, computed from x shifted by its max (not as e^(x − y): where y
+    has lost the log n to rounding, at x = [1e300, 1e300], that would give [1, 1] instead of [½, ½])."""
+    m = np.max(unwrap(x), axis=axis, keepdims=True) if x.shape and _builtin_min(x.shape) else 0.0
+    e = exp(x - np.where(np.isfinite(m), m, 0))
+    return (g if keepdims else _restore_axes(g, x.shape, axis)) * (e / sum(e, axis=axis, keepdims=True))
+
+
+@primitive(_logsumexp_vjp)                              # ∂/∂x = softmax(x)
 def logsumexp(x: Any, *, axis: tuple | None = None, keepdims: bool = False) -> Any:
     """ln Σ eˣ over `axis`, shifted by the max so it never overflows.  Rule: ∂/∂x = softmax(x)."""
     if x.size == 0:
