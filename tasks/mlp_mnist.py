@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 import nn
+from autograd import viz
 from nn.tuning import one_blas_thread, tune_malloc
 from tasks.common import (
     Timer,
@@ -110,17 +111,22 @@ def load_digits_data(args: argparse.Namespace) -> dict[str, Any]:
 
 def train_run(sizes: list[int], x: np.ndarray, y: np.ndarray, lr: float, epochs: int, batch_size: int,
               seed: int, eval_sets: dict[str, tuple[np.ndarray, np.ndarray]], desc: str,
-              quiet: bool = False) -> tuple[nn.Module, dict[str, Any]]:
+              quiet: bool = False, film: Any = None) -> tuple[nn.Module, dict[str, Any]]:
     """A fresh sigmoid network (seeded) trained by SGD on the mean cross-entropy of each batch.
 
     The history (`tasks.common.fit`): `loss` per epoch is the mean of the
     per-example losses seen during it (as the report's curves), `chunk_loss`
     the mean per CHUNK observations, `<set>_loss`/`<set>_accuracy` after each epoch.
+    `film(model)`, when given, makes a `viz.TrainingFilm` that sees every step.
     """
     nn.manual_seed(seed)
     model = nn.MLP(sizes, activation="sigmoid", dtype=x.dtype)
+    recorder = film(model) if film is not None else None
+    on_step = None if recorder is None else (lambda step, loss: recorder.record(loss))
     history = fit(model, nn.optim.SGD(model.parameters(), lr=lr), LOSS, (x, y), epochs, batch_size, seed=seed,
-                  eval_sets=eval_sets, chunk=CHUNK, desc=desc, quiet=quiet)
+                  eval_sets=eval_sets, chunk=CHUNK, desc=desc, quiet=quiet, on_step=on_step)
+    if recorder is not None:
+        history["film"] = recorder
     return model, history
 
 
@@ -129,15 +135,21 @@ def train_run(sizes: list[int], x: np.ndarray, y: np.ndarray, lr: float, epochs:
 def q4(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """Report 002 Q4: the 2-3-2 sigmoid network on the ellipse and circle, mean loss per 1000 observations."""
     x, y = make_ellipse_circle(args.q4_samples, args.seed)
+    def film(model: nn.Module) -> viz.TrainingFilm:  # every step is one observation: about 50 frames in all
+        return viz.TrainingFilm(model, every=max(1, len(x) // 50), inputs=x, targets=y,
+                                title=f"Report 002 Q4: the 2-3-2 sigmoid network learning (SGD, lr {args.q4_lr:g})")
+
     with Timer() as timer:
-        model, hist = train_run([2, 3, 2], x, y, args.q4_lr, 1, 1, args.seed, {}, "Q4", quiet=args.quick)
+        model, hist = train_run([2, 3, 2], x, y, args.q4_lr, 1, 1, args.seed, {}, "Q4", quiet=args.quick, film=film)
+    film_path = hist.pop("film").html(out / "q4_film.html")
+    print(f"Q4 training film: {film_path} ({film_path.stat().st_size / 1e3:.0f} kB; open it in a browser)")
     _, acc, _ = evaluate(model, x, y, LOSS)
     curve = hist["chunk_loss"]
     print(f"Q4: {len(x)} observations, lr {args.q4_lr:g}: mean loss per {CHUNK} {curve[0]:.3f} → {curve[-1]:.3f}, "
           f"accuracy {100 * acc:.1f} % ({timer.seconds:.1f} s)")
     save_figure(plot_q4(x, y, curve, CHUNK, args.q4_lr), out, "q4_loss")
     return {"observations": len(x), "lr": args.q4_lr, "loss_per_1000": curve, "first_loss": curve[0],
-            "final_loss": curve[-1], "train_accuracy": acc, "seconds": timer.seconds}
+            "final_loss": curve[-1], "train_accuracy": acc, "seconds": timer.seconds, "film": str(film_path)}
 
 
 def experiment_1(data: dict[str, Any], sizes: list[int], args: argparse.Namespace, out: Path) -> dict[str, Any]:

@@ -44,7 +44,7 @@ import numpy as np
 
 import autograd
 import nn
-from autograd import Tensor
+from autograd import Tensor, viz
 from tasks.common import (
     Timer,
     confusion_matrix,
@@ -113,11 +113,14 @@ def check_gradients(model: nn.Module, x: np.ndarray, y: np.ndarray) -> dict[str,
 
 
 def train(model: nn.Module, data: dict[str, np.ndarray], lr: float, epochs: int,
-          quiet: bool = False) -> dict[str, list[float]]:
-    """Steepest descent on the full batch: `loss` is L on the training set before each step, `test_loss` after it."""
+          quiet: bool = False, film: viz.TrainingFilm | None = None) -> dict[str, list[float]]:
+    """Steepest descent on the full batch: `loss` is L on the training set before each step, `test_loss` after it.
+    With `film`, every step is offered to it (`film.record`)."""
     train_set = (data["x_train"], data["y_train"])
+    on_step = None if film is None else (lambda step, loss: film.record(loss))
     return fit(model, nn.optim.SGD(model.parameters(), lr=lr), LOSS, train_set, epochs, len(data["x_train"]),
-               shuffle=False, eval_sets={"test": (data["x_test"], data["y_test"])}, desc=f"lr {lr:g}", quiet=quiet)
+               shuffle=False, eval_sets={"test": (data["x_test"], data["y_test"])}, desc=f"lr {lr:g}", quiet=quiet,
+               on_step=on_step)
 
 
 def scores(model: nn.Module, data: dict[str, np.ndarray]) -> dict[str, float]:
@@ -168,8 +171,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     metrics: dict[str, Any] = {"settings": {k: v for k, v in vars(args).items() if k not in ("task_name", "debug")},
                                "report": REPORT}
     metrics["gradient_check"] = check_gradients(model, x_train, y_train)
+    film = viz.TrainingFilm(model, every=max(1, args.epochs // 50), inputs=x_train, targets=y_train,
+                            title=f"Report 001: the 2-12-5 network learning (lr {args.lr:g})")
     with Timer() as timer:
-        history = train(model, data, args.lr, args.epochs, quiet=args.quick)
+        history = train(model, data, args.lr, args.epochs, quiet=args.quick, film=film)
     print(f"lr {args.lr:g}, {args.epochs} epochs: loss {history['loss'][0]:.3f} → "
           f"{history['loss'][-1]:.3f} in {timer.seconds:.2f} s")
     metrics.update(scores(model, data))
@@ -194,6 +199,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     save_figure(plot_decision_regions(lambda p: evaluate(model, p, np.zeros(len(p), np.int64), LOSS)[2], points,
                                       labels, "Decision regions of the 2-12-5 network (training and test points)"),
                 out, "boundaries")
+    film_path = film.html(out / "film.html")
+    metrics["film"] = {"path": str(film_path), "frames": len(film), "bytes": film_path.stat().st_size}
+    print(f"training film: {film_path} ({len(film)} frames, {film_path.stat().st_size / 1e3:.0f} kB; "
+          "open it in a browser: play, step, scrub)")
     if args.lr_sweep:
         metrics["lr_sweep"] = lr_sweep(data, args, out)
     print(f"model written to {metrics['model_json']}; metrics written to {save_metrics(out, metrics)}")

@@ -36,6 +36,8 @@ from autograd.viz.stepper import Page, page, template
 
 __all__ = ["TrainingFilm"]
 
+MAX_LOSS_POINTS = 600  # the loss curve's resolution: longer runs are averaged over blocks of steps
+
 
 def _round(a: Any) -> list:
     """An array as nested lists of 3-significant-digit floats (non-finite values become None)."""
@@ -195,8 +197,13 @@ class TrainingFilm:
             names = ["inputs"] + [layer["name"] for layer in self.layers]
             columns = [{"name": clean(n), "size": int(s), "units": idx.tolist()}
                        for n, s, idx in zip(names, sizes, self.shown)]
-        return {"title": self.title, "losses": self.losses, "frames": self.frames, "columns": columns,
-                "points": points, "grid": self.grid}
+        every = max(1, -(-len(self.losses) // MAX_LOSS_POINTS))  # the curve: at most MAX_LOSS_POINTS means
+        curve = []
+        for k in range(0, len(self.losses), every):
+            part = [v for v in self.losses[k:k + every] if v is not None]
+            curve.append(float(f"{sum(part) / len(part):.4g}") if part else None)
+        return {"title": self.title, "losses": curve, "loss_every": every, "steps": len(self.losses),
+                "frames": self.frames, "columns": columns, "points": points, "grid": self.grid}
 
     def page(self) -> Page:
         """The film as a `Page` (displays inline in Jupyter; `.save(path)` writes it)."""

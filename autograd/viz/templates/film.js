@@ -76,7 +76,7 @@
   function drawLoss(f) {
     var svg = document.getElementById("loss");
     while (svg.firstChild) svg.removeChild(svg.firstChild);
-    var L = data.losses, end = f.step + 1, W = 320, H = 150, pad = 40;
+    var L = data.losses, per = data.loss_every, end = Math.floor(f.step / per) + 1, W = 320, H = 150, pad = 40;
     var vals = L.filter(function (v) { return v !== null; });
     if (!vals.length) return;
     var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
@@ -90,11 +90,11 @@
       all.push(p); if (i < end) sofar.push(p); } });
     el("polyline", { points: all.join(" "), fill: "none", stroke: "#cbd5e1", "stroke-width": 1 }, svg);
     el("polyline", { points: sofar.join(" "), fill: "none", stroke: "#b91c1c", "stroke-width": 2 }, svg);
-    if (f.loss !== null) el("circle", { cx: X(f.step), cy: Y(f.loss), r: 3.5, fill: "#b91c1c" }, svg);
+    if (f.loss !== null) el("circle", { cx: X(f.step / per), cy: Y(f.loss), r: 3.5, fill: "#b91c1c" }, svg);
     [[hi, 12], [lo, H - pad]].forEach(function (p) {
       el("text", { x: pad - 3, y: p[1], "text-anchor": "end", "font-size": 10, fill: "#475569" }, svg).textContent = fmt(p[0]); });
     el("text", { x: W - 8, y: H - 12, "text-anchor": "end", "font-size": 10, fill: "#475569" }, svg).textContent =
-      "step " + (L.length - 1);
+      "step " + (data.steps - 1) + (per > 1 ? " (means of " + per + " steps)" : "");
     el("text", { x: pad, y: H - 12, "font-size": 10, fill: "#475569" }, svg).textContent = "0";
   }
 
