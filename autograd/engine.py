@@ -1285,7 +1285,7 @@ def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, ac
                 on_step(node, g, step)
             if not keep:  # mark it walked; big nodes let go of their inputs (see is_freed)
                 node._freed = True
-                if nd and (len(out) if nd == 1 else out.size) > SMALL:
+                if nd and (len(out) if nd == 1 else node._data.size) > SMALL:  # (out is a Tensor under create)
                     node._parents = ()
     finally:
         if restore:

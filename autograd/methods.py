@@ -779,13 +779,16 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
     return _extreme(input, dim, keepdim, axis, keepdims, out, "min")
 
 
-def amax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def amax(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+         keepdims: bool | None = None) -> Tensor:
     """The max over `dim` (several allowed); ties share the gradient evenly."""
-    return ops.max(input, axis=_axes(input, dim, None, "amax"), keepdims=builtins.bool(keepdim))
+    return ops.max(input, axis=_axes(input, dim, axis, "amax"), keepdims=_keep(keepdim, keepdims))
 
 
-def amin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    return ops.min(input, axis=_axes(input, dim, None, "amin"), keepdims=builtins.bool(keepdim))
+def amin(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+         keepdims: bool | None = None) -> Tensor:
+    """The min over `dim` (several allowed); ties share the gradient evenly."""
+    return ops.min(input, axis=_axes(input, dim, axis, "amin"), keepdims=_keep(keepdim, keepdims))
 
 
 def _pick(input: Tensor, index: np.ndarray, d: int) -> Tensor:
@@ -861,13 +864,15 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, False, "triu")
 
 
-def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
+           keepdims: bool | None = None) -> Tensor:
     """The index of the largest entry (over the flattened tensor when dim is None); no gradient."""
-    return _arg(np.argmax, input, dim if dim is not None else axis, keepdim, "argmax")
+    return _arg(np.argmax, input, dim if dim is not None else axis, _keep(keepdim, keepdims), "argmax")
 
 
-def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
-    return _arg(np.argmin, input, dim if dim is not None else axis, keepdim, "argmin")
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
+           keepdims: bool | None = None) -> Tensor:
+    return _arg(np.argmin, input, dim if dim is not None else axis, _keep(keepdim, keepdims), "argmin")
 
 
 def _arg(fn: Any, x: Tensor, dim: Any, keepdim: bool, what: str) -> Tensor:
@@ -934,15 +939,17 @@ def _correction(args: tuple, correction: Any, unbiased: Any, ddof: Any) -> float
     return builtins.float(given[0]) if given else 1.0
 
 
-def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+              keepdims: bool | None = None) -> Tensor:
     """log Σ exp over `dim`, never overflowing."""
-    return ops.logsumexp(input, axis=_axes(input, dim, axis, "logsumexp"), keepdims=builtins.bool(keepdim))
+    return ops.logsumexp(input, axis=_axes(input, dim, axis, "logsumexp"), keepdims=_keep(keepdim, keepdims))
 
 
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+         keepdims: bool | None = None) -> Tensor:
     """The p-norm over `dim` (all dims by default): 2 / "fro" Euclidean, 1, inf, or any p > 0."""
     axes = _axes(input, dim, axis, "norm")
-    keep = builtins.bool(keepdim)
+    keep = _keep(keepdim, keepdims)
     if p in (2, 2.0, "fro", None):
         return ops.norm(input, axis=axes, keepdims=keep)
     if p in (1, 1.0):
@@ -976,8 +983,9 @@ def any(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
     return _constant(np.any(unwrap(input), axis=_axes(input, dim, axis, "any"), keepdims=_keep(keepdim, keepdims)))
 
 
-def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
-    return _constant(np.count_nonzero(unwrap(input), axis=_axes(input, dim, None, "count_nonzero")))
+def count_nonzero(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
+    return _constant(np.asarray(np.count_nonzero(unwrap(input), axis=_axes(input, dim, axis, "count_nonzero")),
+                                dtype=np.int64))
 
 
 # ----------------------------------------------------------------------------- elementwise

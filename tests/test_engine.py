@@ -526,3 +526,60 @@ def test_names_with_control_characters_are_shown_escaped():
     """(Issue 13 item 8's `dot` failure on such names is the renderer's; here: the engine keeps them.)"""
     named = Tensor(np.ones(2), name="a\x00b\n<c>")
     assert "\\x00" in repr(named) and "\n" not in repr(named)
+
+
+def test_create_graph_without_retain_graph_on_matrices():
+    """create_graph=True with retain_graph=False walks Tensors; freeing a 2-D node read `.size` of a Tensor
+    (a method there) and crashed."""
+    x = leaf(np.arange(6.0).reshape(2, 3))
+    (g,) = ag.grad((x * x).sum(), x, create_graph=True, retain_graph=False)
+    np.testing.assert_array_equal(g.numpy(), 2 * x.numpy())
+    (h,) = ag.grad(g.sum(), x)
+    np.testing.assert_array_equal(h.numpy(), np.full((2, 3), 2.0))
+
+
+def test_tensors_hash_by_identity_and_compare_elementwise():
+    a, b = Tensor([1.0, 2.0]), Tensor([1.0, 2.0])
+    seen = {a: "a", b: "b"}
+    assert seen[a] == "a" and seen[b] == "b" and len({a, b, a}) == 2
+    assert (a == b).dtype == np.bool_ and (a == b).all() and a is not b
+    with pytest.raises(RuntimeError, match="ambiguous"):
+        a in [b]  # noqa: B015  (as in PyTorch: `in` compares elementwise, then asks for one bool)
+
+
+def test_constructor_arguments_in_pytorchs_order():
+    w = Tensor([1.0, 2.0], ag.float32, True, "w")
+    assert (w.dtype, w.requires_grad, w.name, w.is_leaf) == (np.float32, True, "w", True)
+    assert ag.tensor([1, 2], dtype=ag.float64, requires_grad=True).requires_grad
+
+
+@pytest.mark.parametrize("make", [
+    lambda **k: ag.zeros(2, 3, **k), lambda **k: ag.ones((2, 3), **k), lambda **k: ag.full((2, 3), 1.5, **k),
+    lambda **k: ag.empty(2, 3, **k), lambda **k: ag.zeros_like(ag.ones(2, 3), **k),
+    lambda **k: ag.ones_like(ag.ones(2, 3), **k), lambda **k: ag.full_like(ag.ones(2, 3), 7.0, **k),
+    lambda **k: ag.arange(0.0, 3.0, **k), lambda **k: ag.linspace(0, 1, 4, **k), lambda **k: ag.eye(3, **k),
+    lambda **k: ag.rand(2, 3, **k), lambda **k: ag.randn(2, 3, **k)])
+def test_factories_take_dtype_and_requires_grad(make):
+    t = make(dtype=ag.float32, requires_grad=True)
+    assert t.dtype == np.float32 and t.requires_grad and t.is_leaf
+    assert make().dtype == np.float64 and not make().requires_grad  # our documented default: float64
+    (t * 2).sum().backward()
+    assert t.grad.dtype == np.float32 and np.all(t.grad.numpy() == 2)
+
+
+def test_integer_factories():
+    assert ag.randint(0, 5, (4,)).dtype == np.int64 and ag.randperm(4).dtype == np.int64
+    assert ag.arange(4).dtype == np.int64 and ag.full((2,), 3).dtype == np.int64
+    assert ag.randint(0, 5, (4,), dtype=ag.int32).dtype == np.int32
+    with pytest.raises(TypeError, match="only floating-point tensors can require gradients"):
+        ag.arange(3, requires_grad=True)
+
+
+def test_numpy_spellings_beside_pytorchs():
+    """axis=/keepdims= keep working wherever dim=/keepdim= do (numpy's spelling, PyTorch's meaning)."""
+    x = Tensor(np.arange(6.0).reshape(2, 3))
+    for name in ("sum", "mean", "prod", "amax", "amin", "logsumexp", "norm", "var", "std", "all", "any"):
+        fn = getattr(x, name)
+        assert fn(axis=1, keepdims=True).shape == fn(dim=1, keepdim=True).shape == (2, 1), name
+    assert x.argmax(axis=1, keepdims=True).shape == (2, 1) and x.count_nonzero(axis=0).tolist() == [1, 2, 2]
+    assert x.max(axis=1).shape == (2,) and isinstance(x.max(1), tuple)  # axis=: values; dim: (values, indices)
