@@ -74,8 +74,9 @@ def save(name: str, out: Path, seconds: float | None = None) -> Path:
     metrics = read_json(Path(out) / "metrics.json")
     record = {"command": command(name), **({"run_seconds": round(seconds, 1)} if seconds is not None else {}),
               **metrics}
+    text = json.dumps(record, indent=1, ensure_ascii=False).replace(f"{REPO_ROOT}/", "")  # paths inside the repo
     RESULTS.mkdir(parents=True, exist_ok=True)
-    return atomic_write(RESULTS / f"{name}.json", json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+    return atomic_write(RESULTS / f"{name}.json", text + "\n")
 
 
 def run(names: Sequence[str]) -> None:
@@ -165,7 +166,8 @@ def reports_000_002(r: dict[str, dict[str, Any]]) -> str:
          + f"; naive exp(θ)/Σexp(θ) gives {'nan' if big['naive_softmax_has_nan'] else 'finite values'}, "
            f"softmax→log gives {routes['softmax → log → sum']}", "〃"],
         ["000 §2", "eqs. 8–12 at x=2, m=3, b=1, y*=4", "∂L/∂b, ∂L/∂m, ∂L/∂x = 6, 12, 18",
-         f"{g['b']:g}, {g['m']:g}, {g['x']:g} (diff {sci(given['max_diff'])}); a = {other['a']:g} and a = 0: "
+         f"{g['b']:g}, {g['m']:g}, {g['x']:g} (diff {sci(given['max_diff'])}); "
+         f"a = {other['a']:g} and a = 0: ".replace("= -", "= −")
          + ("all three 0" if zero else "NOT all 0"), f"`relu_mse` · {secs(rm['run_seconds'])}"],
         ["001 §1.8", f"gradient check, all {gc['parameters']} parameters", '"correct"',
          f"{'passed' if gc['passed'] else 'FAILED'}, max \\|engine − numeric\\| {sci(gc['max_abs_diff'])}",
