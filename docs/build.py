@@ -13,8 +13,9 @@ by hand).  This script lays out the pages in out/site-src/ and runs `mkdocs buil
   film as inline frames);
 * the showcase: report 000's and 001's graphs, the backward stepper and the training
   film of report 001's network, as files the pages show;
-* MathJax 3 (`tex-svg.js`, one file with its fonts) from the npm registry's `mathjax`
-  package, cached in out/.cache/; without npm the site builds and shows TeX source.
+* MathJax 3 (`tex-svg.js`, one file with its fonts) and the shim Material's offline
+  search needs, from the npm registry (`npm pack`), cached in out/.cache/; without npm
+  the site builds, shows TeX source and has no search.
 
 Everything the pages load is in out/site/: no network is needed to read it.
 """
@@ -31,7 +32,8 @@ import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MATHJAX = "mathjax@3.2.2"
+MATHJAX = "mathjax@3.2.2"  # tex-svg.js: one file, fonts included, so formulas render from file://
+SHIM = "iframe-worker@1.0.4"  # Material's offline search runs its worker through this shim (else from unpkg)
 API = {  # page: (title, objects documented on it)
     "autograd": ("autograd: Tensor and functions", ["autograd.engine", "autograd.factories", "autograd.methods"]),
     "ops": ("autograd.ops: the op table", ["autograd.ops"]),
@@ -149,22 +151,21 @@ def _report_001_data():
     return make_data(400, 0)[:2]
 
 
-def mathjax(cache: Path, js: Path) -> bool:
-    """Copy MathJax's tex-svg.js into js/ (fetched once with `npm pack` into cache/); False without npm."""
-    bundle = cache / "tex-svg.js"
+def from_npm(spec: str, member: str, cache: Path, target: Path) -> bool:
+    """Copy one file of an npm package (fetched once with `npm pack` into cache/) to target; False without npm."""
+    bundle = cache / spec.replace("/", "_") / member.replace("/", "_")
     if not bundle.exists():
         npm = shutil.which("npm")
         if npm is None:
-            print("docs: npm not found, so no MathJax: formulas show as TeX (apt-get install npm)")
+            print(f"docs: npm not found, so no {spec} (apt-get install npm)")
             return False
-        cache.mkdir(parents=True, exist_ok=True)
-        name = subprocess.run([npm, "pack", MATHJAX, "--silent"], cwd=cache, check=True, capture_output=True,
+        bundle.parent.mkdir(parents=True, exist_ok=True)
+        name = subprocess.run([npm, "pack", spec, "--silent"], cwd=bundle.parent, check=True, capture_output=True,
                               text=True).stdout.strip().splitlines()[-1]
-        with tarfile.open(cache / name) as tar:
-            member = tar.getmember("package/es5/tex-svg.js")
-            bundle.write_bytes(tar.extractfile(member).read())
-    js.mkdir(parents=True, exist_ok=True)
-    shutil.copy(bundle, js / "tex-svg.js")
+        with tarfile.open(bundle.parent / name) as tar:
+            bundle.write_bytes(tar.extractfile(tar.getmember(member)).read())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(bundle, target)
     return True
 
 
@@ -176,7 +177,7 @@ MATHJAX_CONFIG = """window.MathJax = {
 """
 
 
-def mkdocs_yml(nav: list, math: bool) -> str:
+def mkdocs_yml(nav: list, math: bool, shim: bool) -> str:
     import json
 
     js = ["js/mathjax-config.js", "js/tex-svg.js"] if math else []
@@ -194,6 +195,7 @@ def mkdocs_yml(nav: list, math: bool) -> str:
         "markdown_extensions": ["tables", "admonition", "attr_list", "md_in_html", "toc",
                                 {"pymdownx.arithmatex": {"generic": True}}, "pymdownx.superfences",
                                 {"pymdownx.highlight": {"use_pygments": True}}],
+        "extra": {"polyfills": ["js/iframe-worker-shim.js"] if shim else []},
         "extra_javascript": js, "extra_css": ["css/wide.css"], "nav": nav, "exclude_docs": "*.ipynb\n*_files/*.txt\n",
     }
     return json.dumps(config, indent=1, ensure_ascii=False)  # YAML is a superset of JSON
@@ -225,12 +227,14 @@ def build(out_src: Path, skip_notebooks: bool = False) -> Path:
         (api / f"{slug}.md").write_text(f"# {title}\n\n" + "\n\n".join(f"::: {m}" for m in modules) + "\n",
                                         encoding="utf-8")
     nav.append({"API reference": [{t: f"api/{slug}.md"} for slug, (t, _) in API.items()]})
-    math = mathjax(ROOT / "out" / ".cache", out_src / "js")
+    cache = ROOT / "out" / ".cache"
+    math = from_npm(MATHJAX, "package/es5/tex-svg.js", cache, out_src / "js" / "tex-svg.js")
+    shim = from_npm(SHIM, "package/shim/index.js", cache, out_src / "js" / "iframe-worker-shim.js")
     if math:
         (out_src / "js" / "mathjax-config.js").write_text(MATHJAX_CONFIG, encoding="utf-8")
     (out_src / "css").mkdir()
     (out_src / "css" / "wide.css").write_text(".md-grid { max-width: 1440px; }  /* room for 1000-px pictures */\n")
-    config.write_text(mkdocs_yml(nav, math), encoding="utf-8")
+    config.write_text(mkdocs_yml(nav, math, shim), encoding="utf-8")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config)], check=True,
                    cwd=config.parent, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     site = ROOT / "out" / "site"
