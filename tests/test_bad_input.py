@@ -601,3 +601,97 @@ def test_there_are_at_least_150_cases():
 
 
 # ---- sections appended by other helpers: nn, save/load, loaders and task CLIs, renderer
+
+
+# ---- renderer
+# Hostile names, NaN values, freed graphs and misused options: each gives a picture that says what it is, or an
+# error that names the argument.  (More pictures of the same in tests/test_viz.py.)
+
+import re  # noqa: E402
+import shutil  # noqa: E402
+
+from autograd import viz as _viz  # noqa: E402
+
+HOSTILE_NAMES = {"script": "<script>alert(1)</script>", "quotes": "\"'`", "braces": "{a} [b] <c> |d|",
+                 "newlines": "line 1\nline 2\r\n", "controls": "\x00\x01\x1b[31m\x7f", "bidi": "\u202eabc",
+                 "html_entity": "&lt;&amp;", "long": "n" * 500, "backslash": "a\\b\\\"c"}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_NAMES))
+def test_renderer_hostile_names_stay_text(case):
+    name = HOSTILE_NAMES[case]
+    x = ag.tensor(2.0, requires_grad=True)
+    x.name = name
+    y = x * 3
+    y.name = name
+    src = _viz.draw_graph(y, legend=False).source
+    assert "<script" not in src and "\x00" not in src and "\x1b" not in src and "\n\t" in src
+    labels = re.findall(r"label=(<.*?>)\]", src)
+    assert labels and all("\n" not in label for label in labels)          # one DOT line per statement
+    page = _viz.backward_stepper(y).text if shutil.which("dot") else ""
+    assert page.count("<script") in (0, 2)                               # only the page's own scripts
+
+
+def test_renderer_nan_and_inf_values_are_shown_not_hidden():
+    x = ag.tensor([1.0, float("nan"), float("inf"), 2.0] * 3, requires_grad=True)
+    x.name = "x"
+    src = _viz.draw_graph((x * 2).sum(), legend=False).source
+    assert src.count("6 not finite (nan/inf)") >= 2 and "mean 1.5" in src   # 12 entries: 6 bad, the rest summarised
+    small = ag.tensor([float("nan"), 1.0], requires_grad=True)
+    assert "nan" in _viz.draw_graph((small * 1).sum(), legend=False).source
+
+
+def test_renderer_nan_loss_still_draws_and_records():
+    import nn as _nn
+
+    model = _nn.Linear(2, 1)
+    film = _viz.TrainingFilm(model, every=1)
+    loss = model(ag.tensor([[float("nan"), 1.0]])).sum()
+    loss.backward()
+    assert "nan" in _viz.draw_graph(loss).source
+    assert film.record(loss) and film.losses == [None]                 # NaN kept as "no value", JSON stays valid
+    assert "NaN" not in film.page().text
+
+
+def test_renderer_freed_graph_is_drawn_not_raised():
+    w = ag.tensor([[1.0] * 40] * 40, requires_grad=True)
+    h = (w * 2).tanh()                                                  # 1,600 entries: backward cuts its links
+    loss = h.sum()
+    loss.backward()
+    src = _viz.draw_graph(loss).source
+    assert "inputs freed by backward()" in src and "retain_graph=True" in src
+    with pytest.raises(RuntimeError, match="retain_graph"):
+        loss.backward()
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"rankdir": "sideways"}, r"rankdir must be one of \['BT', 'LR', 'RL', 'TB'\] or None"),
+    ({"width": 10}, r"width is the column width in pixels \(100 to 100000\) or None, got 10"),
+    ({"width": "wide"}, r"width is the column width in pixels"),
+    ({"collapse": 0}, r"collapse is a module depth \(1, 2, ...\), got 0"),
+    ({"collapse": 1.5}, r"collapse is a module depth"),
+    ({"edge_labels": "values"}, r"edge_labels must be one of \('grad', 'local', 'both', 'none'\), got 'values'"),
+    ({"limit": -3}, r"limit is a number of entries \(0, 1, ...\), got -3"),
+    ({"grad": np.ones(3)}, r"grad \(the seed ∂L/∂root\) has shape \(3,\) but the root has shape \(\)"),
+])
+def test_renderer_bad_options_name_the_argument(kwargs, match):
+    x = ag.tensor(2.0, requires_grad=True)
+    with pytest.raises(ValueError, match=match):
+        _viz.draw_graph(x * x, **kwargs)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: _viz.draw_graph(np.ones(3)), TypeError, r"draw_graph expects a Tensor .*, got ndarray"),
+    (lambda: _viz.backward_frames(ag.tensor(1.0) * 2), RuntimeError, r"does not require grad: there is no backward"),
+    (lambda: _viz.TrainingFilm(object()), TypeError, r"TrainingFilm records an nn.Module, got object"),
+    (lambda: _viz.TrainingFilm(__import__("nn").Linear(2, 1), every=0), ValueError, r"every must be .* got 0"),
+    (lambda: _viz.TrainingFilm(__import__("nn").Linear(2, 1)).page(), RuntimeError, r"this film has no frames yet"),
+    (lambda: _viz.TrainingFilm(__import__("nn").Linear(2, 1), inputs=np.ones((3, 2)), targets=np.ones(2)),
+     ValueError, r"inputs have 3 rows but targets 2"),
+    (lambda: __import__("os").fspath(_viz.Page("<p>", 10, "t")), TypeError, r"not saved yet: call \.save\(path\)"),
+    (lambda: _viz.notebook(needs=["no_such_module_xyz"]), ModuleNotFoundError,
+     r"this notebook needs no_such_module_xyz: pip install"),
+])
+def test_renderer_misuse_gives_a_clear_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
