@@ -1053,20 +1053,54 @@ def inplace(t: Tensor, op: Callable, *args: Any, direct: Callable | None = None,
             _write(t, op(t._data, *arrays, **params), op)
         return t
     if t._base is not None:
-        raise RuntimeError(f"in-place {_op_name(op)} on a view{_called(t)} of a tensor in the graph is not "
-                           "supported (its base's gradient would be wrong); use an out-of-place op instead")
+        return _inplace_on_a_slice(t, op, args, params)
     spec = op.op  # type: ignore[attr-defined]
     earlier = _fill(_new(Tensor), t._data, t._rg, t._op, t._parents, t._params, t._seq, t._scope)
     earlier.name = t.name
-    if any(1 in r or -1 in r for r in spec.reads):
+    if _needs_value_before(spec, args):
         earlier._data = t._data.copy()  # the new op's VJP needs the value from before (pow_): keep it, as PyTorch does
-    earlier._base = t  # the earlier self stands for t's memory: it has t's version
+    else:
+        earlier._base = t  # the earlier self stands for t's memory: it has t's version (a copy has its own)
     _bump(t)  # before recording, so the new node (newer) sees its input at the current version
     out = op(earlier, *[earlier if a is t else a for a in args], **params)
     _write(t, out._data, op, bump=False)
     t._rg, t._op, t._parents, t._params, t._seq = True, out._op, out._parents, out._params, out._seq
     t._scope = out._scope
     t._history = [*(t._history or []), (t._seq, earlier)]
+    return t
+
+
+def _needs_value_before(spec: Op, args: tuple) -> bool:
+    """Does the VJP of `t.op_(*args)` read t's value from before the change?  (Only VJPs of inputs that
+    get a gradient count: t's own, and those of args that require grad.)"""
+    for i, r in enumerate(spec.reads):
+        if (1 in r or -1 in r) and (i == 0 or i <= len(args) and isinstance(args[i - 1], Tensor) and args[i - 1]._rg):
+            return True
+    return False
+
+
+def _inplace_on_a_slice(t: Tensor, op: Callable, args: tuple, params: dict) -> Tensor:
+    """`h[0] += 5`, `x[:, 1].mul_(2)` on a tensor in the graph: the slice's new value is computed out of
+    place and written into its base as a recorded `base[index] = value` (so the base's gradient is
+    right), and t becomes that slice of the new base, as in PyTorch.  Views of other kinds (reshape,
+    transpose, expand) and views of views are not supported: an error says so."""
+    base, parent = t._base, t._parents[0] if t._parents else None
+    if t._op is None or t._op.name != "getitem" or parent is not base:
+        raise RuntimeError(f"in-place {_op_name(op)} on a view{_called(t)} of a tensor in the graph is "
+                           "supported for slices x[index] only (its base's gradient would be wrong); use an "
+                           "out-of-place op instead")
+    from autograd.ops import getitem, setitem  # (the op table imports this module, so not at the top)
+    index = t._params["index"]
+    before = _fill(_new(Tensor), t._data, t._rg, t._op, t._parents, t._params, t._seq, t._scope)
+    if _needs_value_before(op.op, args):  # t as it is now (t itself becomes the slice of the new base below)
+        before._data = t._data.copy()
+    else:
+        before._base = base
+    value = op(before, *[before if a is t else a for a in args], **params)  # out of place
+    inplace(base, setitem, value, index=index)
+    fresh = getitem(base, index=index)
+    t._rg, t._op, t._parents, t._params, t._seq = fresh._rg, fresh._op, fresh._parents, fresh._params, fresh._seq
+    t._data = fresh._data  # a view of the base's memory, which now holds the new values
     return t
 
 
@@ -1252,6 +1286,7 @@ def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, ac
                 raise RuntimeError(_FREED_MESSAGE.format(node=_label(node)))
             if _rare[0] > node._seq:  # an in-place change, hook or retain_grad happened since it was made
                 g = _rare_node(node, g, create)
+                parents = node._parents  # (inputs changed in place since are rerouted to their earlier selves)
             if wanted is not None and node in wanted:
                 found[node] = g
             nd = node._data.ndim

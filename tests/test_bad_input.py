@@ -230,8 +230,10 @@ ERRORS = {
                            r"read-only.*expand\(\).*clone\(\)"),
     "in_place_on_a_read_only_array": (lambda: ag.from_numpy(_read_only()).mul_(2.0), RuntimeError, r"read-only"),
     "fill_of_a_read_only_array": (lambda: ag.from_numpy(_read_only()).fill_(0.0), RuntimeError, r"read-only"),
-    "in_place_on_a_view_in_the_graph": (lambda: (leaf([1.0, 2.0]) * 2)[0:1].mul_(3.0), RuntimeError,
-                                        r"in-place mul on a view.*out-of-place"),
+    "in_place_on_a_reshaped_view_in_the_graph": (lambda: (leaf([1.0, 2.0]) * 2).reshape(2, 1).mul_(3.0),
+                                                 RuntimeError, r"in-place mul on a view.*slices x\[index\] only"),
+    "in_place_on_a_slice_of_a_leaf": (lambda: leaf([1.0, 2.0])[0:1].mul_(3.0), RuntimeError,
+                                      r"leaf tensor that requires grad.*in-place operation"),
     # -- backward misuse
     "backward_of_a_constant": (lambda: Tensor(1.0).backward(), RuntimeError, r"does not require grad"),
     "backward_under_no_grad": (lambda: _under_no_grad(lambda x: x * 2).backward(), RuntimeError,
