@@ -1180,6 +1180,62 @@ def bool(input: Tensor) -> Tensor:
     return to(input, np.bool_)
 
 
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
+               "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+               "bool": "BoolTensor"}
+
+
+def _type(input: Tensor, dtype: Any = None) -> Any:
+    """`x.type()`: PyTorch's type name ("torch.FloatTensor"), so `import autograd as torch` code that
+    compares it runs; `x.type(dtype)` is `x.to(dtype)`.  (Installed as Tensor.type: the name `type`
+    stays Python's here.)"""
+    if dtype is None:
+        return "torch." + _TYPE_NAMES.get(input.dtype.name, input.dtype.name)
+    return to(input, dtype)
+
+
+def new_tensor(input: Tensor, data: Any, dtype: Any = None, requires_grad: builtins.bool = False) -> Tensor:
+    """A new tensor holding a copy of `data`, of input's dtype unless `dtype` is given."""
+    return Tensor(data, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
+
+
+def new_zeros(input: Tensor, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False) -> Tensor:
+    """Zeros of the given size, in input's dtype unless `dtype` is given."""
+    return new_full(input, _sizes(size, "new_zeros"), 0, dtype=dtype, requires_grad=requires_grad)
+
+
+def new_ones(input: Tensor, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False) -> Tensor:
+    return new_full(input, _sizes(size, "new_ones"), 1, dtype=dtype, requires_grad=requires_grad)
+
+
+def new_empty(input: Tensor, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False) -> Tensor:
+    return new_zeros(input, *size, dtype=dtype, requires_grad=requires_grad)
+
+
+def new_full(input: Tensor, size: Any, fill_value: Any, *, dtype: Any = None,
+             requires_grad: builtins.bool = False) -> Tensor:
+    from autograd.factories import full
+    return full(tuple(size), fill_value, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
+
+
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    return clamp(input, min=min)
+
+
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    return clamp(input, max=max)
+
+
+def is_tensor(obj: Any) -> builtins.bool:
+    """True for a Tensor (torch.is_tensor)."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> builtins.int:
+    """How many entries (torch.numel)."""
+    return input.numel()
+
+
 def is_floating_point(input: Tensor) -> builtins.bool:
     return input.dtype.kind == "f"
 
@@ -1223,10 +1279,11 @@ def __array_ufunc__(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any, **
 
 # ----------------------------------------------------------------------------- installing
 
-_NOT_METHODS = {"cat", "concatenate", "concat", "stack", "where", "logical_and", "logical_or"}
+_NOT_METHODS = {"cat", "concatenate", "concat", "stack", "where", "logical_and", "logical_or", "is_tensor", "numel"}
 # methods only: as module names, autograd.float / int / bool / long / double / half are dtypes (as torch.float)
 _NOT_FUNCTIONS = {"float", "double", "half", "long", "int", "bool", "cpu", "cuda", "to", "type_as", "astype",
-                  "view", "view_as", "reshape_as", "expand_as", "contiguous", "t"}
+                  "view", "view_as", "reshape_as", "expand_as", "contiguous", "t", "new_tensor", "new_zeros",
+                  "new_ones", "new_empty", "new_full"}
 
 
 def _install() -> None:
@@ -1246,6 +1303,7 @@ def _install() -> None:
             setattr(Tensor, name, fn)
     for name in _UNARY:
         setattr(Tensor, name, _method(globals()[name]))
+    Tensor.type = _type
     Tensor.T = property(_T)
     Tensor.mT = property(_mT)
     Tensor.where = lambda self, condition, other: ops.where(condition, self, other)

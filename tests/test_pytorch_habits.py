@@ -1233,6 +1233,24 @@ def scalar_tensor_times_float32(torch):
     return str(y.dtype), str(w.grad.dtype), w.grad
 
 
+@habit
+def new_tensors_like_another(torch):
+    x = torch.tensor([1.0, 2.0], dtype=torch.float32)
+    return (x.new_zeros(2, 3), str(x.new_ones((2,)).dtype), x.new_full((2,), 7), str(x.new_tensor([1, 2]).dtype),
+            x.new_empty(3).shape, x.type(), str(x.type(torch.float64).dtype), torch.is_tensor(x), torch.is_tensor(3),
+            torch.numel(x), x.clamp_min(1.5), x.clamp_max(1.5))
+
+
+@habit
+def in_place_on_a_row_of_a_tensor_in_the_graph(torch):
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64, requires_grad=True)
+    h = x * 2
+    h[0] += 1
+    h[:, 1] *= 3
+    (h * torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64)).sum().backward()
+    return h, x.grad
+
+
 # ----------------------------------------------------------------------------- running them
 
 def normalise(v, torch):
