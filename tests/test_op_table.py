@@ -836,3 +836,50 @@ def test_tril_triu(mode, shape, seed, diagonal):
     x0 = data(shape, seed)
     check(mode, lambda M, x: _weighted(M, x.tril(diagonal)), x0)
     check(mode, lambda M, x: _weighted(M, M.triu(x, diagonal)), x0)
+
+
+def _in_place(M, x, method, *args):
+    y = x * 1.0
+    getattr(y, method)(*args)
+    return y
+
+
+OTHER_METHODS = {  # name: (f(M, x), input kind, shape); the rest of the surface, each once
+    "clone": (lambda M, x: _weighted(M, x.clone()), "any", (2, 3)),
+    "contiguous": (lambda M, x: _weighted(M, x.t().contiguous().view(-1)), "any", (2, 3)),
+    "view_as": (lambda M, x: _weighted(M, x.view_as(M.zeros(3, 2))), "any", (2, 3)),
+    "reshape_as": (lambda M, x: _weighted(M, x.t().reshape_as(M.zeros(6))), "any", (2, 3)),
+    "ravel": (lambda M, x: _weighted(M, x.ravel()), "any", (2, 3)),
+    "swapdims": (lambda M, x: _weighted(M, x.swapdims(0, -1)), "any", (2, 3, 2)),
+    "type_as": (lambda M, x: _weighted(M, x.type_as(x) * 2.0), "any", (3,)),
+    "round_decimals": (lambda M, x: x.round(decimals=1) + x * x, "offgrid", (4,)),
+    "div_floor": (lambda M, x: M.div(x, 0.7, rounding_mode="floor") + x * x, "offgrid", (4,)),
+    "clamp_min": (lambda M, x: x.clamp_min(0.3), "any", (5,)),
+    "clamp_max": (lambda M, x: x.clamp_max(-0.3), "any", (5,)),
+    "fill_recorded": (lambda M, x: _weighted(M, _in_place(M, x, "fill_", 2.0) + x), "any", (3,)),
+    "zero_recorded": (lambda M, x: _weighted(M, _in_place(M, x, "zero_") + x * x), "any", (3,)),
+    "copy_recorded": (lambda M, x: _weighted(M, _in_place(M, x[:1] * 0.0, "copy_", x[1:2] * 3) + x[2]), "any", (3,)),
+    "exp_in_place": (lambda M, x: _weighted(M, _in_place(M, x, "exp_")), "any", (3,)),
+    "sigmoid_tanh_in_place": (lambda M, x: _weighted(M, _in_place(M, _in_place(M, x, "sigmoid_"), "tanh_")), "any",
+                              (3,)),
+    "sqrt_log_in_place": (lambda M, x: _weighted(M, _in_place(M, _in_place(M, x, "sqrt_"), "log_")), "pos", (3,)),
+    "abs_neg_relu_in_place": (lambda M, x: _weighted(M, _in_place(M, _in_place(M, _in_place(M, x, "abs_"), "neg_"),
+                                                                  "relu_") + x), "unit", (3,)),
+    "pow_in_place_tensor": (lambda M, x: _weighted(M, _in_place(M, x, "pow_", x.detach() * 0 + 3.0)), "pos", (3,)),
+    "square_and_reciprocal": (lambda M, x: _weighted(M, x.square() + M.reciprocal(x)), "pos", (3,)),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", sorted(OTHER_METHODS))
+def test_other_methods(mode, name):
+    f, kind, shape = OTHER_METHODS[name]
+    check(mode, f, data(shape, 5, kind))
+
+
+def test_scatter_add_and_cast_ops():
+    """The engine's helper ops, directly: scatter_add (getitem's VJP) and a float64 → float64 cast."""
+    index = (np.array([0, 2, 0]),)
+    assert gradcheck(lambda g: ag.ops.scatter_add(g, shape=(4,), index=index) * Tensor(np.arange(4.0)),
+                     [Tensor(data((3,), 1), requires_grad=True)])
+    assert gradcheck(lambda x: ag.ops.cast(x, dtype=np.float64) * x, [Tensor(data((3,), 2), requires_grad=True)])
