@@ -23,6 +23,7 @@ import sys as _sys
 
 from autograd import functional, ops
 from autograd.check import gradcheck, numerical_grad
+from autograd.compiler import compile  # noqa: A004  @autograd.compile: the engine writes the step as numpy
 from autograd.dtypes import *  # noqa: F403  float32, int64, ...
 from autograd.dtypes import __all__ as _dtype_names
 from autograd.engine import (

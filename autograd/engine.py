@@ -43,7 +43,7 @@ import numpy as np
 __all__ = [
     "Tensor", "Op", "primitive", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
     "is_grad_enabled", "module_scope", "grad", "walk", "inputs_of", "is_freed", "unwrap", "from_numpy",
-    "inplace", "record", "backprop", "tracers", "Parameter", "GradFn", "AccumulateGrad", "RemovableHandle", "SMALL",
+    "inplace", "record", "backprop", "tracers", "accumulate_grad", "Parameter", "GradFn", "AccumulateGrad", "RemovableHandle", "SMALL",
 ]
 
 
@@ -62,8 +62,12 @@ _local = _ThreadState()
 # scope, so the common case (every thread recording, no module) reads two plain lists.
 _off: list[None] = []
 _scoped: list[None] = []
-# Tracers (autograd.compile): while one is set, `record` reports every op it runs and `backprop`
-# every VJP step, to tracers[-1].  Empty, as nearly always, it costs one list check per op.
+# Tracers (autograd.compile): while one is set, `record` reports every op it runs, `backprop` the
+# start of each walk and every VJP step, and the Tensor every read of a value by Python (`.item()`,
+# `bool()`, ...) and every change it cannot record (in place, `.data =`, `.grad =`, hooks), to
+# tracers[-1]: `.op(spec, parents, params, out)`, `.backward(roots, seeds, accumulate, only, create)`,
+# `.step(node, g, [(input, gradient), ...])`, `.note(tensor, what)`.  Empty, as nearly always, it
+# costs one list check per op.
 tracers: list[Any] = []
 
 
@@ -712,7 +716,11 @@ class Tensor:
     def grad(self, value: Any) -> None:
         if value is None:
             self._grad = None
+            if tracers:
+                tracers[-1].note(self, "grad=")
             return
+        if tracers:
+            tracers[-1].note(self, "grad=")
         if isinstance(value, (int, float)) and not isinstance(value, bool):  # micrograd's `p.grad = 0.0`
             self._grad = _leaf(np.full(self._data.shape, value, dtype=self._data.dtype))
             return
@@ -732,6 +740,8 @@ class Tensor:
     def retain_grad(self) -> None:
         """Keep this intermediate's gradient in `.grad` during backward (leaves always keep theirs)."""
         if self._op is not None and self._rg:
+            if tracers:
+                tracers[-1].note(self, "retain_grad()")
             self._retains = True
             _rare[0] = _next_seq()
 
@@ -746,6 +756,8 @@ class Tensor:
         """
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        if tracers:
+            tracers[-1].note(self, "register_hook()")
         hooks = self._hooks
         if hooks is None:
             hooks = self._hooks = {}
@@ -783,6 +795,8 @@ class Tensor:
             arr = np.asarray(arr)
         if self._rg and arr.dtype.kind != "f":
             raise TypeError(f"a tensor that requires grad needs float data, got dtype {arr.dtype}")
+        if tracers:
+            tracers[-1].note(self, "assigning .data")
         self._data = arr
         _bump(self)
 
@@ -791,6 +805,8 @@ class Tensor:
         if self._data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, got shape {self.shape} "
                              f"({self._data.size} elements)")
+        if tracers:
+            tracers[-1].note(self, "item")
         return self._data.item()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
@@ -798,6 +814,8 @@ class Tensor:
         return _own(self)
 
     def tolist(self) -> Any:
+        if tracers:
+            tracers[-1].note(self, "tolist")
         return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
@@ -840,6 +858,8 @@ class Tensor:
         if self._data.size != 1:
             raise RuntimeError(f"the truth value of a tensor with {self._data.size} elements (shape {self.shape}) "
                                "is ambiguous; use .any() or .all()")
+        if tracers:
+            tracers[-1].note(self, "bool")
         return bool(self._data.item())
 
     def __float__(self) -> float:
@@ -859,6 +879,8 @@ class Tensor:
     def _one(self, what: str) -> Any:
         if self._data.size != 1:
             raise TypeError(f"{what}() needs a tensor with one element, this one has shape {self.shape}")
+        if tracers:
+            tracers[-1].note(self, what)
         return self._data.item()
 
     __hash__ = object.__hash__  # by identity, as in PyTorch (== is elementwise)
@@ -1041,6 +1063,8 @@ def inplace(t: Tensor, op: Callable, *args: Any, direct: Callable | None = None,
         raise RuntimeError(f"a leaf tensor that requires grad{_called(t)} is being used in an in-place "
                            "operation; do it under `with no_grad():` (as optimisers do), or use an "
                            "out-of-place op (y = x + 1)")
+    if tracers:
+        tracers[-1].note(t, f"the in-place {_op_name(op)}")
     _own(t)
     if not (grad_on and (t._rg or any(isinstance(a, Tensor) and a._rg for a in args))):
         spec = op.op  # type: ignore[attr-defined]
@@ -1261,8 +1285,10 @@ def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, ac
     Without `keep`, each node is marked freed (see `is_freed`); `walk_freed`
     lets the renderer walk a freed graph on the side.
     """
-    if tracers and on_step is None:
-        on_step = tracers[-1].step
+    if tracers:
+        tracers[-1].backward(roots, seeds, accumulate, only, create)
+        if on_step is None:
+            on_step = tracers[-1].step
     pending: dict[Tensor, Any] = {}
     heap: list[tuple[int, Tensor]] = []
     for root, seed in zip(roots, seeds):
@@ -1419,6 +1445,12 @@ def _in_dtype(g: Any, t: Tensor) -> Any:
     if g.dtype == dtype:
         return g
     return cast(g, dtype=dtype) if isinstance(g, Tensor) else g.astype(dtype)
+
+
+def accumulate_grad(t: Tensor, g: np.ndarray) -> None:
+    """`t.grad += g` exactly as `backward()` does it (leaf hooks run; in place when t owns its .grad),
+    for tools that compute gradients themselves (`autograd.compile`'s programs)."""
+    _accumulate(t, g, False)
 
 
 def _accumulate(t: Tensor, g: Any, create: bool) -> None:

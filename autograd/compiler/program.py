@@ -1,0 +1,458 @@
+"""The program: the traced lines turned into one readable Python function, and the code that runs it.
+
+From the `Builder`'s lines (`autograd/compiler/build.py`) this module
+
+1. drops lines nothing needs (dead code),
+2. replaces copies (`g_a = g_y`) by the value itself, except where a copy names a leaf's gradient,
+3. writes an intermediate used once in the forward pass into its user (`a = x * m + b`),
+4. names every value: arguments by the function's parameters, closed-over tensors by their
+   `.name` or module path (`W0`, `b0`), op outputs by their `.name`, else by their module
+   (`linear0`) or op (`mul1`), gradients `g_<name>`,
+5. writes the function with a comment per backward step (the op, its rule, the report's equation),
+6. and runs it: arrays in, arrays out, the leaves' `.grad` filled as `backward()` fills them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd.compiler.build import Builder, CompileError, Line, Var, check_classes, identifier
+from autograd.engine import Tensor, accumulate_grad, from_numpy, unwrap
+
+RESERVED = frozenset({"np", "list", "slice", "None", "True", "False", "program", "_check_classes"})
+_REF = re.compile(r"\{(\d+)\}")
+
+
+class Program:
+    """One compiled signature: the generated function `fn`, its `source`, and how to call it."""
+
+    def __init__(self, builder: Builder, result: Any, signature: str, name: str = "program") -> None:
+        self.builder = builder
+        self.result_spec, outputs = _result_spec(builder, result)
+        grads = [g for kind, _, g in builder.grad_events if kind == "acc"]
+        lines = _live(_untranspose(builder.lines, builder), outputs + grads)
+        raw = {id(r) for line in lines for r in line.refs[1:] if line.targets and r.kind == "grad"
+               and line.targets[0].kind == "grad" and r.of is line.targets[0].of and r is not line.targets[0]}
+        named = {id(v) for v in builder.vars if v.kind == "grad" and v.of is not None and _named(v.of)
+                 and id(v) not in raw}
+        lines = _transposed_products(lines, builder)
+        lines = _propagate_copies(lines, keep={id(g) for g in grads} | {id(v) for v in outputs} | named)
+        lines = _inline(lines, builder, protect={id(v) for v in outputs} | {id(g) for g in grads})
+        self.names = _name_all(builder, lines, outputs, grads)
+        self.name = name
+        self.source = _render(builder, lines, outputs, grads, self.names, name, signature)
+        self.globals = _program_globals(builder, self.names)
+        namespace: dict[str, Any] = dict(self.globals)
+        exec(compile(self.source, f"<autograd.compile: {name}>", "exec"), namespace)
+        self.fn = namespace[name]
+        self.externals = [v.tensor for v in builder.externals]
+        self.guards = [(v.shape, v.dtype, v.rg) for v in builder.externals]
+        self.n_args = len(builder.args)
+        self.events = [(kind, (leaf.kind, leaf.index), None if g is None else grads.index(g))
+                       for kind, leaf, g in builder.grad_events]
+        self.fallbacks = sorted(builder.fallbacks)
+        self.own_calls = sorted(builder.own_calls)
+
+    def guards_hold(self) -> bool:
+        """The closed-over tensors still have the shapes, dtypes and requires_grad the program was traced with."""
+        for t, (shape, dtype, rg) in zip(self.externals, self.guards):
+            d = unwrap(t)
+            if d.shape != shape or d.dtype != dtype or t.requires_grad is not rg:
+                return False
+        return True
+
+    def run(self, tensors: Sequence[Any]) -> Any:
+        """Call the program on the arguments' arrays, fill `.grad`, and return what the function returns."""
+        arrays = [unwrap(t) for t in tensors]
+        arrays += [unwrap(t) for t in self.externals]
+        outs, grads = self.fn(*arrays)
+        for kind, (where, k), gi in self.events:
+            leaf = tensors[k] if where == "arg" else self.externals[k]
+            if kind == "none":
+                leaf.grad = None
+            else:
+                accumulate_grad(leaf, grads[gi])
+        return _rebuild(self.result_spec, outs, tensors, self.externals)
+
+
+# ----------------------------------------------------------------------------- what the function returns
+
+def _result_spec(builder: Builder, result: Any) -> tuple[Any, list[Var]]:
+    """The returned structure with every tensor replaced by where it comes from; and the Vars to return."""
+    outputs: list[Var] = []
+    grad_of = {}
+    for kind, leaf, _ in builder.grad_events:
+        if kind == "acc" and leaf.tensor is not None and leaf.tensor.grad is not None:
+            grad_of[id(leaf.tensor.grad)] = leaf
+
+    def walk(obj: Any) -> Any:
+        if isinstance(obj, Tensor):
+            v = builder.by_id.get(id(obj))
+            if v is not None and v.kind in ("arg", "ext"):
+                return ("input", v.kind, v.index)
+            if v is None:
+                v = builder.by_array.get(id(unwrap(obj)))
+                if v is None and id(obj) in grad_of:
+                    leaf = grad_of[id(obj)]
+                    return ("grad", leaf.kind, leaf.index)
+                if v is None or v.kind not in ("op", "arg", "ext"):
+                    raise CompileError("the compiled function returns a tensor the trace cannot account for (made "
+                                       "outside the engine's ops, e.g. by Tensor(...) of numpy values); return "
+                                       "tensors computed by ops, the arguments, or .grad of a leaf")
+                if v.kind in ("arg", "ext"):
+                    return ("input", v.kind, v.index)
+            if v.rg and not builder.backwards:
+                raise CompileError(
+                    "the compiled function returns a tensor that requires grad but calls no backward(): a "
+                    "program has no graph to differentiate later. Compile the whole training step (forward, "
+                    "loss.backward(), return the loss), or call it under autograd.no_grad() for inference.")
+            outputs.append(v)
+            return ("out", len(outputs) - 1)
+        if isinstance(obj, tuple) and type(obj) is not tuple:       # a namedtuple (MaxResult, ...)
+            return ("named", type(obj), [walk(o) for o in obj])
+        if isinstance(obj, (tuple, list)):
+            return (type(obj).__name__, [walk(o) for o in obj])
+        if isinstance(obj, dict):
+            return ("dict", [(k, walk(o)) for k, o in obj.items()])
+        if obj is None or isinstance(obj, (bool, int, float, str, complex, np.dtype)):
+            return ("value", obj)
+        raise CompileError(f"the compiled function returns a {type(obj).__name__}; return tensors, numbers, "
+                           "strings and tuples, lists or dicts of them")
+
+    return walk(result), outputs
+
+
+def _rebuild(spec: Any, outs: tuple, tensors: Sequence[Any], externals: list[Tensor]) -> Any:
+    kind = spec[0]
+    if kind == "out":
+        value = outs[spec[1]]
+        return from_numpy(value if type(value) is np.ndarray else np.asarray(value))
+    if kind == "input":
+        return tensors[spec[2]] if spec[1] == "arg" else externals[spec[2]]
+    if kind == "grad":
+        leaf = tensors[spec[2]] if spec[1] == "arg" else externals[spec[2]]
+        return leaf.grad
+    if kind == "value":
+        return spec[1]
+    if kind == "named":
+        return spec[1](*[_rebuild(s, outs, tensors, externals) for s in spec[2]])
+    if kind == "dict":
+        return {k: _rebuild(s, outs, tensors, externals) for k, s in spec[1]}
+    items = [_rebuild(s, outs, tensors, externals) for s in spec[1]]
+    return tuple(items) if kind == "tuple" else items
+
+
+# ----------------------------------------------------------------------------- cleaning the lines
+
+def _live(lines: list[Line], needed: list[Var]) -> list[Line]:
+    """The lines some needed value depends on, in order (an in-place line needs its target's definition)."""
+    want = {id(v) for v in needed}
+    kept = []
+    for line in reversed(lines):
+        if not line.keep and not any(id(t) in want for t in line.targets):
+            continue
+        kept.append(line)
+        for v in line.refs:
+            if v not in line.targets or line.effect:
+                want.add(id(v))
+    return kept[::-1]
+
+
+def _named(v: Var) -> bool:
+    """An argument, a closed-over tensor, or a tensor the user named: its gradient keeps its own line."""
+    return v.kind in ("arg", "ext") or (v.tensor is not None and bool(v.tensor.name))
+
+
+_COPY = re.compile(r"^\{0\} = \{(\d+)\}$")
+
+
+def _is_copy(line: Line) -> bool:
+    return bool(_COPY.match(line.text)) and len(line.targets) == 1 and line.targets[0] is line.refs[0]
+
+
+def _propagate_copies(lines: list[Line], keep: set[int]) -> list[Line]:
+    """Drop `a = b` lines, using b itself; kept where a is a leaf's gradient or a returned value."""
+    alias: dict[int, Var] = {}
+    out = []
+    for line in lines:
+        if alias:
+            line.refs = [alias.get(id(v), v) for v in line.refs]
+        if _is_copy(line):
+            src = line.refs[int(_COPY.match(line.text).group(1))]
+            if id(line.refs[0]) not in keep and src.kind != "const":
+                alias[id(line.refs[0])] = src
+                continue
+            line.text, line.refs = "{0} = {1}", [line.refs[0], src]
+        out.append(line)
+    return out
+
+
+def _untranspose(lines: list[Line], builder: Builder) -> list[Line]:
+    """`(W.T).T` is W: write the transpose's source where a line transposes a transposed matrix back."""
+    source = {}
+    for line in lines:
+        if line.text == "{0} = {1}.T" and line.refs[0].kind == "op":
+            source[id(line.refs[0])] = line.refs[1]
+    for line in lines:
+        for k, v in enumerate(list(line.refs)):
+            if id(v) in source and "{%d}.T" % k in line.text and v not in line.targets:
+                line.refs.append(source[id(v)])
+                line.text = line.text.replace("{%d}.T" % k, "{%d}" % (len(line.refs) - 1))
+    return lines
+
+
+def _transposed_products(lines: list[Line], builder: Builder) -> list[Line]:
+    """`g_W = (x.T @ g_z).T` as `g_W = g_z.T @ x`: the same products, and ∂L/∂W in W's own (out, in)
+    layout, so the optimiser's update runs over contiguous memory (nn.Linear keeps W as (out, in))."""
+    uses: dict[int, int] = {}
+    for line in lines:
+        for k in {int(n) for n in _REF.findall(line.text)}:
+            if line.refs[k] not in line.targets:
+                uses[id(line.refs[k])] = uses.get(id(line.refs[k]), 0) + 1
+    made = {id(line.targets[0]): line for line in lines if len(line.targets) == 1}
+    dropped = set()
+    for line in lines:
+        if line.text != "{0} = {1}.T" or line.refs[0].kind != "grad":
+            continue
+        src = made.get(id(line.refs[1]))
+        if src is None or uses.get(id(line.refs[1])) != 1 or src.refs[0].kind != "grad":
+            continue
+        for op, symbol in (("@", "·"), ("*", "·")):
+            if src.text == "{0} = {1}.T %s {2}" % op:
+                a, g = src.refs[1], src.refs[2]
+                line.text, line.refs = "{0} = {1}.T %s {2}" % op, [line.refs[0], g, a]
+                group = builder.groups[line.group]
+                group.title = "matmul, transposed"
+                group.math = [("∂L/∂{w} = ({a}ᵀ %s ∂L/∂{z})ᵀ = (∂L/∂{z})ᵀ %s {a}" % (symbol, symbol),
+                               {"w": line.refs[0].of, "a": a, "z": g.of})]
+                dropped.add(id(src))
+                break
+    return [line for line in lines if id(line) not in dropped]
+
+
+def _inline(lines: list[Line], builder: Builder, protect: set[int]) -> list[Line]:
+    """Write a forward intermediate into its only user: `a = x * m + b` rather than `t = x * m; a = t + b`."""
+    uses: dict[int, int] = {}
+    for line in lines:
+        for k, v in enumerate(line.refs):
+            if v not in line.targets or line.effect:
+                uses[id(v)] = uses.get(id(v), 0) + len(re.findall(r"\{%d\}" % k, line.text))
+    forward = {id(line): builder.groups[line.group].section == "forward" for line in lines}
+    by_target = {id(line.targets[0]): line for line in lines if len(line.targets) == 1 and not line.effect}
+    out: list[Line] = []
+    dropped: set[int] = set()
+    for line in lines:
+        if not forward[id(line)] or line.effect:
+            out.append(line)
+            continue
+        for k, v in enumerate(list(line.refs)):
+            src = by_target.get(id(v))
+            if (src is None or id(src) in dropped or v in line.targets or uses.get(id(v)) != 1
+                    or id(v) in protect or not forward[id(src)] or v.kind not in ("op", "tmp")
+                    or (v.tensor is not None and v.tensor.name) or not _inlinable(src)):
+                continue
+            _substitute(line, k, src)
+            dropped.add(id(src))
+        out.append(line)
+    return [line for line in out if id(line) not in dropped]
+
+
+def _inlinable(src: Line) -> bool:
+    return len(src.targets) == 1 and src.text.startswith("{0} = ") and src.refs[0] is src.targets[0]
+
+
+def _substitute(line: Line, k: int, src: Line) -> None:
+    """Put src's expression where line refers to ref k; `ast.unparse` adds the parentheses precedence needs."""
+    expr = src.text[len("{0} = "):]
+    src.targets[0].expr = (expr, list(src.refs))
+    offset = len(line.refs) - 1
+    inner = _parse(_REF.sub(lambda m: "{%d}" % (int(m.group(1)) + offset), expr))
+    lhs, _, rhs = line.text.partition(" = ")
+    tree = _parse(rhs)
+
+    class Put(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return inner if node.id == f"__{k}" else node
+
+    rhs = _REF_NAME.sub(lambda m: "{%s}" % m.group(1), ast.unparse(Put().visit(tree)))
+    line.text = f"{lhs} = {rhs}"
+    line.refs = line.refs + src.refs[1:]
+
+
+_REF_NAME = re.compile(r"__(\d+)")
+
+
+def _parse(text: str) -> ast.AST:
+    return ast.parse(_REF.sub(lambda m: f"__{m.group(1)}", text), mode="eval").body
+
+
+# ----------------------------------------------------------------------------- names
+
+_SHORT = {"matmul": "mm", "_cross_entropy_rows": "loss", "pow_scalar": "pow", "transpose": "T",
+          "_concatenate": "cat", "_stack": "stack", "_where": "where", "broadcast_to": "bcast"}
+
+
+def _name_all(builder: Builder, lines: list[Line], outputs: list[Var], grads: list[Var]) -> dict[int, str]:
+    """A readable, unique Python name for every Var the lines use."""
+    used: set[str] = set(RESERVED) | set(builder.calls)
+    names: dict[int, str] = {}
+    counters: dict[str, int] = {}
+
+    def take(base: str, counted: bool = False) -> str:
+        base = identifier(base)
+        if counted:
+            counters[base] = counters.get(base, 0) + 1
+            name = f"{base}{counters[base]}"
+        else:
+            name = base
+        k = 2
+        while name in used:
+            name = f"{base}_{k}"
+            k += 1
+        used.add(name)
+        return name
+
+    for v in builder.args:
+        names[id(v)] = take(v.hint)
+    for v in builder.externals:
+        names[id(v)] = take(_external_name(v))
+    seen: list[Var] = []
+    seen_ids: set[int] = set()
+    for line in lines:
+        for k in sorted({int(n) for n in _REF.findall(line.text)}):
+            v = line.refs[k]
+            if id(v) not in names and id(v) not in seen_ids:
+                seen_ids.add(id(v))
+                seen.append(v)
+    last_of_scope = _scope_outputs([v for v in builder.vars if v.kind == "op"])
+
+    def base(v: Var) -> str:
+        """What a value would be called (also for one written into its user's line, for its gradient)."""
+        if v.kind == "op":
+            if v.tensor is not None and v.tensor.name:
+                return v.tensor.name
+            if id(v) in last_of_scope:
+                return last_of_scope[id(v)]
+            src = _source(builder, v)
+            if v.op == "transpose" and src is not None:
+                return (names.get(id(src)) or base(src)) + "_T"
+            return _SHORT.get(v.op, v.op.lstrip("_"))
+        return names.get(id(v)) or v.hint or "t"
+
+    for v in seen:
+        if v.kind == "const":
+            names[id(v)] = v.literal if v.literal is not None else take(v.hint or "c", counted=v.hint == "c")
+        elif v.kind == "op":
+            counted = v.tensor is None or not v.tensor.name
+            counted = counted and id(v) not in last_of_scope and not (v.op == "transpose" and _source(builder, v))
+            names[id(v)] = take(base(v), counted=counted)
+        elif v.kind in ("tmp", "saved"):
+            names[id(v)] = take(v.hint or "t")
+    for v in reversed(seen):                # gradients last, the final one of each value plainly g_<name>
+        if v.kind == "grad":
+            of = v.of
+            names[id(v)] = take("g_" + (names.get(id(of)) or base(of)).strip("()"))
+    return names
+
+
+def _source(builder: Builder, v: Var) -> Var | None:
+    spec = builder.ops.get(v)
+    return spec[2][0] if spec else None
+
+
+def _scope_outputs(ops: list[Var]) -> dict[int, str]:
+    """The last op of each run of ops made inside one module: named after the module (`linear0`)."""
+    out = {}
+    for k, v in enumerate(ops):
+        if not v.scope:
+            continue
+        nxt = ops[k + 1].scope if k + 1 < len(ops) else None
+        if nxt != v.scope and not (nxt or "").startswith(v.scope + "/"):
+            label = v.scope.split("/")[-1]
+            index, _, kind = label.rpartition(":")
+            kind = (kind or label).lower()
+            out[id(v)] = "loss" if kind.endswith("loss") else kind + index.replace(".", "_")
+    return out
+
+
+def _external_name(v: Var) -> str:
+    t = v.tensor
+    if t.name:
+        return t.name
+    path = getattr(t, "path", None)
+    if path:
+        *where, attr = path.split(".")
+        base = {"weight": "W", "bias": "b"}.get(attr, attr)
+        where_s = "_".join(where)
+        return base + where_s if where_s.isdigit() else (f"{base}_{where_s}" if where_s else base)
+    return "c"
+
+
+# ----------------------------------------------------------------------------- the source
+
+def _render(builder: Builder, lines: list[Line], outputs: list[Var], grads: list[Var], names: dict[int, str],
+            name: str, signature: str) -> str:
+    params = [names[id(v)] for v in builder.args] + [names[id(v)] for v in builder.externals]
+    head = [f"def {name}({', '.join(params)}):",
+            f'    """Generated by autograd.compile from one traced call ({signature}).',
+            "",
+            "    Plain numpy in execution order: the forward pass, then the backward pass, one block",
+            "    per VJP; ∂L/∂v is written g_v.  Returns (outputs, gradients of the leaves).",
+            '    """']
+    body: list[str] = []
+    section, group = None, None
+    for line in lines:
+        g = builder.groups[line.group]
+        if g.section != section:
+            section = g.section
+            body.append(f"    # ---- {section}")
+        if line.group != group:
+            group = line.group
+            comment = _comment(g, names, builder) if g.section == "backward" else (
+                f"# {g.title}" if sum(1 for x in lines if x.group == line.group) > 1 else "")
+            if comment:
+                body.append("    " + comment)
+        body.append("    " + line.text.format(*[names.get(id(v), "_") for v in line.refs]))
+    outs = ", ".join(names[id(v)] for v in outputs)
+    gs = ", ".join(names[id(v)] for v in grads)
+    body.append(f"    return ({outs}{',' if len(outputs) == 1 else ''}), ({gs}{',' if len(grads) == 1 else ''})")
+    return "\n".join(head + body) + "\n"
+
+
+def _comment(group: Any, names: dict[int, str], builder: Builder) -> str:
+    parts = []
+    for text, mapping in group.math:
+        parts.append(re.sub(r"\{(\w+)\}", lambda m: _math_name(mapping.get(m.group(1)), names), text))
+    if group.title == "backward":
+        return "# " + "; ".join(parts)
+    title = group.title
+    text = f"# {title}: " + "; ".join(p for p in parts if p) if parts else f"# {title}"
+    if group.report:
+        text += f"   ({group.report})"
+    return text
+
+
+def _math_name(v: Var | None, names: dict[int, str]) -> str:
+    """A value's name in a comment; one written into its user's line is shown as its expression."""
+    if v is None:
+        return "?"
+    if id(v) in names:
+        return names[id(v)].strip("()")
+    if not v.expr:
+        return "…"
+    text, refs = v.expr
+    values = [""] + [r.literal if r.literal is not None else _math_name(r, names) for r in refs[1:]]
+    return "(" + text.format(*values) + ")"
+
+
+def _program_globals(builder: Builder, names: dict[int, str]) -> dict[str, Any]:
+    glob: dict[str, Any] = {"np": np, "_check_classes": check_classes, **builder.calls}
+    for v in builder.vars:
+        if v.kind == "const" and v.literal is None and id(v) in names:
+            glob[names[id(v)]] = builder.consts[v.key]
+    return glob
