@@ -1283,7 +1283,8 @@ def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, ac
     complete (leaves wait in the dict until the end).  `on_step(node, g,
     [(input, gradient), ...])` is called after each VJP (the renderer's frames).
     Without `keep`, each node is marked freed (see `is_freed`); `walk_freed`
-    lets the renderer walk a freed graph on the side.
+    lets the renderer walk a freed graph on the side (a node whose links were cut then ends the
+    walk like a leaf: its gradient is returned).
     """
     if tracers:
         tracers[-1].backward(roots, seeds, accumulate, only, create)
@@ -1309,6 +1310,9 @@ def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, ac
             g = pending.pop(node)
             parents = node._parents
             if not parents or node._freed and not walk_freed:
+                if walk_freed:  # a big node whose links backward cut: its gradient stops here, as at a leaf
+                    pending[node] = g
+                    continue
                 raise RuntimeError(_FREED_MESSAGE.format(node=_label(node)))
             if _rare[0] > node._seq:  # an in-place change, hook or retain_grad happened since it was made
                 g = _rare_node(node, g, create)
