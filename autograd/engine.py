@@ -1069,8 +1069,9 @@ def inplace(t: Tensor, op: Callable, *args: Any, direct: Callable | None = None,
     if not (grad_on and (t._rg or any(isinstance(a, Tensor) and a._rg for a in args))):
         spec = op.op  # type: ignore[attr-defined]
         arrays = [unwrap(a) for a in args]
-        if isinstance(spec.forward, np.ufunc) and not params and not t._borrowed:
-            _write_ufunc(t, spec, arrays)  # straight into t's memory: no temporary
+        ufunc = _UFUNC_OF.get(spec.forward, spec.forward)
+        if isinstance(ufunc, np.ufunc) and not params and not t._borrowed:
+            _write_ufunc(t, spec, ufunc, arrays)  # straight into t's memory: no temporary
         elif direct is not None:
             _write_direct(t, direct, arrays, params, spec)
         else:
@@ -1092,6 +1093,11 @@ def inplace(t: Tensor, op: Callable, *args: Any, direct: Callable | None = None,
     t._scope = out._scope
     t._history = [*(t._history or []), (t._seq, earlier)]
     return t
+
+
+# the ufunc behind each Python operator that ops use as a forward (x += y runs np.add(x, y, out=x))
+_UFUNC_OF = {operator.add: np.add, operator.sub: np.subtract, operator.mul: np.multiply,
+             operator.truediv: np.true_divide, operator.neg: np.negative}
 
 
 def _needs_value_before(spec: Op, args: tuple) -> bool:
@@ -1128,9 +1134,9 @@ def _inplace_on_a_slice(t: Tensor, op: Callable, args: tuple, params: dict) -> T
     return t
 
 
-def _write_ufunc(t: Tensor, spec: Op, arrays: list) -> None:
+def _write_ufunc(t: Tensor, spec: Op, ufunc: np.ufunc, arrays: list) -> None:
     try:
-        spec.forward(t._data, *arrays, out=t._data)
+        ufunc(t._data, *arrays, out=t._data)
     except (TypeError, ValueError) as e:  # numpy's casting and broadcasting errors, in PyTorch's words
         other = np.asarray(arrays[0]) if arrays else None
         if other is not None and not np.can_cast(np.result_type(t._data, other), t._data.dtype, "same_kind"):

@@ -270,19 +270,22 @@ def tanh(x: Any) -> Any:
     """tanh x.  Rule: tanh' = 1 − tanh² = 1 − y²."""
 
 
-def _softplus_vjp(g: Any, y: Any, x: Any) -> Any:
-    """softplus' = σ(x) = 1 − e^−y (report 001), from the output: exact to an ulp, no saved value."""
-    if isinstance(y, Tensor):
-        return g * sigmoid(x)
-    return g * -np.expm1(-y)
+def _softplus_vjp(g: Any, y: Any, x: Any, saved: np.ndarray) -> Any:
+    """softplus' = σ(x) (report 001), from the forward's e^−|x|: two cheap passes, no exp.
+    (σ = −expm1(−y) from the output would need no saved value, but costs an expm1 per entry:
+    `benchmarks/README.md`, "softplus".)  Differentiating again (x a Tensor), σ(x) is an op."""
+    return g * (sigmoid(x) if isinstance(x, Tensor) else _sigmoid_from(x, saved))
 
 
-@primitive(_softplus_vjp)
+@primitive(_softplus_vjp, saves=True)
 def softplus(x: Any) -> Any:
-    """ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), finite for any x.  Rule: softplus' = σ(x)."""
+    """ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), finite for any x.  Rule: softplus' = σ(x).
+
+    Also returns e^−|x| for the VJP (saves=True)."""
+    e = np.exp(-np.abs(x))
     y = np.maximum(x, 0)
-    y += np.log1p(np.exp(-np.abs(x)))
-    return y
+    y += np.log1p(e)
+    return y, e
 
 
 def _inside(x: Any, lo: Any, hi: Any) -> np.ndarray:
@@ -671,22 +674,25 @@ def _per_row(g: Any, scale: float | None) -> Any:
     return _column(g) if scale is None else g * scale
 
 
-def _ce_vjp_logits(g: Any, y: Any, z: Any, Y: Any, scale: float | None, saved: tuple) -> Any:
-    """∂L_i/∂θ = (Σ_c Y_ic) ŷ_i − Y_i: for a one-hot row, ŷ − y (reports 000, 002, 003)."""
+def _ce_vjp_logits(g: Any, y: Any, z: Any, Y: Any, scale: float | None, unit: bool, saved: tuple) -> Any:
+    """∂L_i/∂θ = (Σ_c Y_ic) ŷ_i − Y_i: for rows that sum to 1 (`unit`: one-hot, smoothed), ŷ − y
+    (reports 000, 002, 003)."""
     p = softmax(z, axis=-1) if isinstance(z, Tensor) else saved[0]     # ŷ (the forward's, or as an op)
-    return (p * sum(Y, axis=(1,), keepdims=True) - Y) * _per_row(g, scale)
+    grad = p - Y if unit else p * sum(Y, axis=(1,), keepdims=True) - Y
+    return grad * _per_row(g, scale)
 
 
-def _ce_vjp_target(g: Any, y: Any, z: Any, Y: Any, scale: float | None, saved: tuple) -> Any:
+def _ce_vjp_target(g: Any, y: Any, z: Any, Y: Any, scale: float | None, unit: bool, saved: tuple) -> Any:
     """∂L_i/∂Y_ic = −log ŷ_ic (probability targets that require grad get this, as in PyTorch)."""
     logp = log_softmax(z, axis=-1) if isinstance(z, Tensor) else saved[1]
     return -logp * _per_row(g, scale)
 
 
 @primitive(_ce_vjp_logits, _ce_vjp_target, saves=True)
-def _cross_entropy_rows(z: Any, Y: Any, *, scale: float | None) -> Any:
+def _cross_entropy_rows(z: Any, Y: Any, *, scale: float | None, unit: bool = False) -> Any:
     """L_i = −Σ_c Y_ic log ŷ_ic for logits z (M, C) and weighted target rows Y (M, C) (report 000 eq. 1),
     then ΣL_i · scale ("mean": scale = 1/normaliser, "sum": 1), or the L_i themselves (scale None).
+    `unit`: every row of Y sums to 1 (the VJP then needs no row sums).
 
     With θ' = θ − max θ and S = Σ e^θ': log ŷ = θ' − log S (finite at logits of ±1e4), ŷ = e^θ'/S.
     Saves (ŷ, log ŷ) for the VJPs.
@@ -695,9 +701,10 @@ def _cross_entropy_rows(z: Any, Y: Any, *, scale: float | None) -> Any:
     e = np.exp(shifted)
     total = e.sum(axis=-1, keepdims=True)
     logp = shifted - np.log(total)
-    losses = -(Y * logp).sum(axis=-1)
     e /= total
-    return (losses if scale is None else losses.sum() * scale), (e, logp)
+    if scale is None:
+        return -(Y * logp).sum(axis=-1), (e, logp)
+    return -np.vdot(Y, logp) * scale, (e, logp)  # ΣᵢLᵢ as one dot product (row sums over C are slow)
 
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -717,16 +724,17 @@ def cross_entropy(logits: Any, target: Any, weight: Any = None, reduction: str =
     Logits of ±1e4 give a finite loss and gradient.
     """
     z = logits if isinstance(logits, Tensor) else np.asarray(logits)
-    rows, Y, norm, shape = _target_rows(z, target, weight, reduction, label_smoothing, ignore_index)
+    rows, Y, norm, unit, shape = _target_rows(z, target, weight, reduction, label_smoothing, ignore_index)
     scale = None if reduction == "none" else (1.0 if reduction == "sum" else 1.0 / norm)
-    out = _cross_entropy_rows(rows, Y, scale=scale)
+    out = _cross_entropy_rows(rows, Y, scale=scale, unit=unit)
     return reshape(out, shape=shape) if reduction == "none" else out
 
 
 def _target_rows(z: Any, target: Any, weight: Any, reduction: str, eps: float,
-                 ignore_index: int) -> tuple[Any, Any, float, tuple]:
-    """Logits as rows (M, C), targets as weighted rows Y (M, C), the "mean" normaliser, the
-    per-row output shape; every check of cross_entropy's arguments is here."""
+                 ignore_index: int) -> tuple[Any, Any, float, bool, tuple]:
+    """Logits as rows (M, C), targets as weighted rows Y (M, C), the "mean" normaliser, whether
+    every row of Y sums to 1, the per-row output shape; every check of cross_entropy's arguments
+    is here."""
     if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     if not (isinstance(eps, (int, float)) and 0.0 <= eps <= 1.0):
@@ -754,16 +762,21 @@ def _target_rows(z: Any, target: Any, weight: Any, reduction: str, eps: float,
             raise ValueError(f"class targets must have shape {per_row} to match logits of shape {shape}, "
                              f"got {t_arr.shape}")
         flat = t_arr.reshape(m)
-        valid = flat != ignore_index
-        picked = flat[valid]
-        if picked.size and (picked.min() < 0 or picked.max() >= c):
-            bad = picked[(picked < 0) | (picked >= c)][0]
-            raise IndexError(f"class target {bad} is out of range for {c} classes (valid: 0 to {c - 1}"
-                             f"{f', or ignore_index={ignore_index}' if ignore_index < 0 or ignore_index >= c else ''})")
+        every = bool(m) and not 0 <= ignore_index < c and 0 <= np.minimum.reduce(flat) \
+            and np.maximum.reduce(flat) < c          # the common case: all are classes, none ignored
+        if every:
+            at, picked = np.arange(m), flat
+        else:
+            valid = flat != ignore_index
+            at, picked = np.flatnonzero(valid), flat[valid]
+            if picked.size and (picked.min() < 0 or picked.max() >= c):
+                bad = picked[(picked < 0) | (picked >= c)][0]
+                raise IndexError(f"class target {bad} is out of range for {c} classes (valid: 0 to {c - 1}"
+                                 f"{f', or ignore_index={ignore_index}' if ignore_index < 0 or ignore_index >= c else ''})")
         Y = np.zeros((m, c), dtype=z.dtype)
-        Y[np.flatnonzero(valid), picked] = 1.0 - eps
+        Y[at, picked] = 1.0 - eps
         if eps:
-            Y[valid] += eps / c
+            Y[at] += eps / c
         if w is not None:
             Y *= w
             norm = float(w[picked].sum())
@@ -773,7 +786,7 @@ def _target_rows(z: Any, target: Any, weight: Any, reduction: str, eps: float,
             raise ValueError("cross_entropy(reduction='mean'): nothing to average: "
                              + ("the class weights of this batch's targets sum to 0" if picked.size
                                 else "every target equals ignore_index"))
-        return rows, Y, norm, per_row
+        return rows, Y, norm, every and w is None, per_row
     if t_arr.dtype.kind == "f":
         if t_arr.shape != shape:
             if t_arr.shape == per_row:
@@ -795,7 +808,7 @@ def _target_rows(z: Any, target: Any, weight: Any, reduction: str, eps: float,
         Y = P if not eps else P * (1.0 - eps) + eps / c
         if w is not None:
             Y = Y * w
-        return rows, Y, float(m), per_row
+        return rows, Y, float(m), False, per_row
     raise TypeError(f"targets must be integer class indices or float probability rows, got dtype {t_arr.dtype}")
 
 

@@ -247,7 +247,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int =
                         "indices (e.g. labels.long())")
     if t.dtype.kind not in "iu":
         raise TypeError(f"nll_loss expects integer class indices, got dtype {t.dtype}")
-    rows, Y, norm, shape = ops.target_rows(input, t, weight, reduction, 0.0, ignore_index)
+    rows, Y, norm, _, shape = ops.target_rows(input, t, weight, reduction, 0.0, ignore_index)
     losses = -ops.sum(ops.mul(rows, Y), axis=(1,))
     if reduction == "none":
         return ops.reshape(losses, shape=shape)
