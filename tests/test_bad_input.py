@@ -536,7 +536,7 @@ def _stacked_many_times(M, n):
 
 # A chain of 10⁶ cheap 0-d ops takes ~6 s here (about 6 µs per op, forward and backward), too slow for
 # a unit test; 3·10⁵ runs the same code path (the walk is a heap, never recursion; memory per op is
-# constant) in under 2 s.
+# constant) in 2-4 s.
 LONG_CHAIN = 300_000
 
 
@@ -581,6 +581,7 @@ def _check_values(got, want, where):
 OURS_ONLY = {
     "int_list_requires_grad_is_float64",  # a convenience of ours: torch rejects requires_grad on ints
     "logsumexp_at_1e300",  # torch's e^(x − y) gives [1, 1]: y = 1e300 has lost ln 2 to rounding; softmax is [½, ½]
+    "long_chain", "node_used_100000_times",  # exact expected values; torch would only add its own seconds
 }
 
 
