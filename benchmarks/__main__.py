@@ -22,7 +22,8 @@ from typing import Any
 
 from benchmarks.harness import CASES
 
-ENGINES = ("ours", "numpy", "torch", "micrograd")
+ENGINES = ("ours", "compiled", "numpy", "torch", "micrograd")
+MINE = ("ours", "compiled")     # the engines the ratios are computed for (ours/numpy, compiled/numpy, ...)
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,17 +67,23 @@ def best_round(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def ratios(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """ours / numpy-by-hand, ours / PyTorch, ours / micrograd per case: min time, peak memory, or bytes per op."""
+    """ours / numpy-by-hand, ours / PyTorch, ours / micrograd per case, and the same for the compiled engine
+    (with compiled / ours too): min time, peak memory, or bytes per op."""
     value = {"time": lambda r: r["min_s"], "memory": lambda r: r["peak_bytes"],
              "chain-memory": lambda r: r["bytes_per_op"][-1]}
     by = {(r["case"], r["engine"]): r for r in results if "skipped" not in r}
     out: dict[str, dict[str, float]] = {}
     for case, (_, _, kind, _) in CASES.items():
-        mine = by.get((case, "ours"))
-        if mine is None:
-            continue
-        out[case] = {f"ours/{peer}": value[kind](mine) / value[kind](by[(case, peer)])
-                     for peer in ("numpy", "torch", "micrograd") if (case, peer) in by}
+        row = {}
+        for engine in MINE:
+            mine = by.get((case, engine))
+            if mine is None:
+                continue
+            peers = ("numpy", "torch", "micrograd") if engine == "ours" else ("numpy", "ours", "torch", "micrograd")
+            row.update({f"{engine}/{peer}": value[kind](mine) / value[kind](by[(case, peer)])
+                        for peer in peers if (case, peer) in by})
+        if row:
+            out[case] = row
     return out
 
 
@@ -101,7 +108,8 @@ def table(results: list[dict[str, Any]], engines: list[str]) -> str:
     """A Markdown table: min (median) per engine, then the ratios."""
     by = {(r["case"], r["engine"]): r for r in results}
     rat = ratios(results)
-    peers = [f"ours/{e}" for e in engines if e != "ours"]
+    peers = [f"{m}/{e}" for m in MINE if m in engines for e in ("numpy", "ours", "torch", "micrograd")
+             if e in engines and e != m and not (m == "ours" and e == "compiled")]
     head = ["case", "what"] + engines + peers
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for case, (_, label, _, _) in CASES.items():

@@ -66,7 +66,7 @@ def count(case: str, engine: str, steps: int) -> float:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("case", choices=[c for c, v in CASES.items() if v[2] == "time"])
-    parser.add_argument("engine", choices=["ours", "numpy", "torch", "micrograd"])
+    parser.add_argument("engine", choices=["ours", "compiled", "numpy", "torch", "micrograd"])
     parser.add_argument("--steps", type=int, default=None,
                         help="steps to count (default: 200 for W1, 3 for W4, 20 otherwise)")
     parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)  # the run valgrind watches

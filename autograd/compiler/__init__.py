@@ -48,12 +48,13 @@ import numpy as np
 
 from autograd import engine
 from autograd.compiler.build import Builder, CompileError
-from autograd.compiler.program import Program
+from autograd.compiler.program import Program, Stale
 from autograd.engine import Tensor, from_numpy, is_grad_enabled, unwrap
 
 __all__ = ["compile", "Compiled", "CompileError", "CACHE_SIZE"]
 
 CACHE_SIZE = 8
+_EAGER: list[None] = []     # non-empty while a checking call runs eagerly (compiled calls inside it run eagerly too)
 TOLERANCE = {np.dtype(np.float64): 1e-12, np.dtype(np.float32): 1e-5}
 
 
@@ -73,25 +74,41 @@ class Compiled:
 
     # -- calling
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if engine.tracers:               # inside another trace (or the renderer): run eagerly, so it records
+        if engine.tracers or _EAGER:     # inside another trace, or its eager check: run eagerly, so it records
             return self.fn(*args, **kwargs)
         key, tensors, call_args, call_kwargs = self._prepare(args, kwargs)
         program = self.cache.get(key)
+        if program is not None and not (self.check or not program.checked):
+            if self.last is not program:
+                self.cache.move_to_end(key)
+                self.last = program
+            try:
+                return program.run(tensors)
+            except Stale:                            # a closed-over tensor changed shape, dtype or requires_grad
+                program = None
         if program is not None and not program.guards_hold():
-            del self.cache[key]                      # a closed-over tensor changed shape, dtype or requires_grad
             program = None
         if program is None:
+            self.cache.pop(key, None)
             return self._trace(key, tensors, call_args, call_kwargs)
         self.cache.move_to_end(key)
         self.last = program
-        if self.check or not program.checked:
-            return self._checked(program, tensors, call_args, call_kwargs)
-        return program.run(tensors)
+        return self._checked(program, tensors, call_args, call_kwargs)
 
-    def _prepare(self, args: tuple, kwargs: dict) -> tuple[tuple, list[Tensor], list, dict]:
+    def _prepare(self, args: tuple, kwargs: dict) -> tuple[tuple, list[Tensor], Any, dict]:
         """The cache key, the argument tensors (arrays wrapped, sharing memory) and the call's arguments."""
         parts: list[Any] = [is_grad_enabled()]
         tensors: list[Tensor] = []
+        if not kwargs:
+            for a in args:                       # the common case, tensors only: no new argument list
+                if not isinstance(a, Tensor):
+                    break
+                d = unwrap(a)
+                parts.append((d.shape, d.dtype, a.requires_grad))
+                tensors.append(a)
+            else:
+                return tuple(parts), tensors, args, kwargs
+            parts, tensors = parts[:1], []
         call_args = [self._arg(a, parts, tensors) for a in args]
         call_kwargs = {k: self._arg(v, parts, tensors, k) for k, v in kwargs.items()}
         return tuple(parts), tensors, call_args, call_kwargs
@@ -100,7 +117,8 @@ class Compiled:
     def _arg(a: Any, parts: list, tensors: list[Tensor], name: str = "") -> Any:
         if isinstance(a, Tensor):
             d = unwrap(a)
-            parts.append((name, d.shape, d.dtype, a.requires_grad))
+            parts.append((d.shape, d.dtype, a.requires_grad) if not name else (name, d.shape, d.dtype,
+                                                                              a.requires_grad))
             tensors.append(a)
             return a
         if isinstance(a, np.ndarray) and a.dtype.kind in "biuf":
@@ -116,7 +134,7 @@ class Compiled:
 
     def _trace(self, key: tuple, tensors: list[Tensor], call_args: list, call_kwargs: dict) -> Any:
         names, signature = self._arg_names(call_args, call_kwargs, tensors)
-        builder = Builder(tensors, names)
+        builder = Builder(tensors, names, _closure_names(self.fn))
         engine.tracers.append(builder)
         try:
             result = self.fn(*call_args, **call_kwargs)
@@ -136,7 +154,11 @@ class Compiled:
         """Run the eager function and the program on the same call; raise if they disagree."""
         leaves = _leaves(program, tensors)
         before = {id(t): _copy(t.grad) for t in leaves}
-        eager = self.fn(*call_args, **call_kwargs)
+        _EAGER.append(None)
+        try:
+            eager = self.fn(*call_args, **call_kwargs)
+        finally:
+            _EAGER.pop()
         eager_grads = {id(t): _copy(t.grad) for t in leaves}
         for t in leaves:
             t.grad = before[id(t)]
@@ -184,9 +206,8 @@ class Compiled:
     def show(self) -> None:
         """Print the program, with the report equations its rules come from."""
         print(self.source, end="")
-        refs = sorted({g.report for g in self.last.builder.groups if g.report and g.section == "backward"})
-        if refs:
-            print("# rules from the reports: " + "; ".join(refs))
+        if self.last.reports:
+            print("# rules from the reports: " + "; ".join(self.last.reports))
         if self.last.own_calls:
             print("# calls of an op's own numpy function (by its rule): " + ", ".join(self.last.own_calls))
         if self.last.fallbacks:
@@ -211,6 +232,26 @@ def compile(fn: Callable | None = None, *, check: bool = False, cache_size: int 
 
 
 # ----------------------------------------------------------------------------- helpers
+
+def _closure_names(fn: Callable) -> dict[int, str]:
+    """The names a function gives the tensors it closes over (its free variables and globals), by id."""
+    names: dict[int, str] = {}
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return names
+    for name, cell in zip(code.co_freevars, getattr(fn, "__closure__", None) or ()):
+        try:
+            obj = cell.cell_contents
+        except ValueError:
+            continue
+        if isinstance(obj, Tensor):
+            names[id(obj)] = name
+    for name in code.co_names:
+        obj = getattr(fn, "__globals__", {}).get(name)
+        if isinstance(obj, Tensor):
+            names.setdefault(id(obj), name)
+    return names
+
 
 def _program_name(fn: Callable) -> str:
     name = getattr(fn, "__name__", "program")

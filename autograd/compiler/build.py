@@ -153,7 +153,9 @@ _EFFECT = re.compile(r"^(?:np\.add\.at\(\{(\w+)\}|\{(\w+)\}\[.*\] = )")  # write
 class Builder:
     """Records one eager call and writes its program (see the module docstring)."""
 
-    def __init__(self, arg_tensors: list[Tensor], arg_names: list[str]) -> None:
+    def __init__(self, arg_tensors: list[Tensor], arg_names: list[str],
+                 closure_names: dict[int, str] | None = None) -> None:
+        self.closure_names = closure_names or {}
         self.vars: list[Var] = []
         self.by_id: dict[int, Var] = {}       # id(tensor) -> Var
         self.by_array: dict[int, Var] = {}    # id(array) -> Var, for arrays met as parameters or views
@@ -169,7 +171,7 @@ class Builder:
         self.grad_events: list[tuple[str, Var, Var | None]] = []   # ("none", leaf, None) / ("acc", leaf, ḡ)
         self.ops: dict[Var, tuple] = {}       # op output -> (spec, rule, inputs, params, saved Vars)
         self.backwards = 0
-        self.fallbacks: set[str] = set()      # ops with no rule (or a rule that disagreed): calls of their own functions
+        self.fallbacks: set[str] = set()      # ops with no rule (or one that disagreed): their own functions called
         self.own_calls: set[str] = set()      # ops whose rule says: call the op's own function
         self._codes: dict[str, Any] = {}
         self._ones: dict[tuple, Var] = {}
@@ -206,7 +208,7 @@ class Builder:
         else:
             v = self._sharing(t)
             if v is None:
-                v = self._new("ext", data, t.name or getattr(t, "path", None) or "", t)
+                v = self._new("ext", data, self.closure_names.get(id(t), ""), t)
                 v.index = len(self.externals)
                 self.externals.append(v)
         self._know(t, v)

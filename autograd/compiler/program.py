@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,6 @@ class Program:
     """One compiled signature: the generated function `fn`, its `source`, and how to call it."""
 
     def __init__(self, builder: Builder, result: Any, signature: str, name: str = "program") -> None:
-        self.builder = builder
         self.result_spec, outputs = _result_spec(builder, result)
         grads = [g for kind, _, g in builder.grad_events if kind == "acc"]
         lines = _live(_untranspose(builder.lines, builder), outputs + grads)
@@ -43,6 +42,7 @@ class Program:
         lines = _transposed_products(lines, builder)
         lines = _propagate_copies(lines, keep={id(g) for g in grads} | {id(v) for v in outputs} | named)
         lines = _inline(lines, builder, protect={id(v) for v in outputs} | {id(g) for g in grads})
+        lines = _in_place(lines, alive={id(v) for v in outputs} | {id(g) for g in grads})
         self.names = _name_all(builder, lines, outputs, grads)
         self.name = name
         self.source = _render(builder, lines, outputs, grads, self.names, name, signature)
@@ -55,8 +55,14 @@ class Program:
         self.n_args = len(builder.args)
         self.events = [(kind, (leaf.kind, leaf.index), None if g is None else grads.index(g))
                        for kind, leaf, g in builder.grad_events]
+        self._make_run()
         self.fallbacks = sorted(builder.fallbacks)
         self.own_calls = sorted(builder.own_calls)
+        used = {line.group for line in lines}
+        self.reports = sorted({builder.groups[k].report for k in used
+                               if builder.groups[k].report and builder.groups[k].section == "backward"})
+        # the builder (every traced value) is not kept: only the program, its constants and the
+        # closed-over tensors it reads on each call
 
     def guards_hold(self) -> bool:
         """The closed-over tensors still have the shapes, dtypes and requires_grad the program was traced with."""
@@ -66,18 +72,28 @@ class Program:
                 return False
         return True
 
-    def run(self, tensors: Sequence[Any]) -> Any:
-        """Call the program on the arguments' arrays, fill `.grad`, and return what the function returns."""
-        arrays = [unwrap(t) for t in tensors]
-        arrays += [unwrap(t) for t in self.externals]
-        outs, grads = self.fn(*arrays)
+    def _make_run(self) -> None:
+        """`run(tensors)`, written out for this program: read the arrays (checking the closed-over tensors'
+        shapes, dtypes and requires_grad: `Stale` if one changed), call `fn`, fill `.grad`, return the result."""
+        body = ["def run(tensors):"]
+        body += [f"    a{k} = unwrap(tensors[{k}])" for k in range(self.n_args)]
+        env: dict[str, Any] = {"unwrap": unwrap, "accumulate_grad": accumulate_grad, "from_numpy": from_numpy,
+                               "asarray": np.asarray, "ndarray": np.ndarray, "Stale": Stale, "fn": self.fn}
+        for k, (t, (shape, dtype, rg)) in enumerate(zip(self.externals, self.guards)):
+            env[f"E{k}"], env[f"S{k}"], env[f"D{k}"] = t, shape, dtype
+            body.append(f"    e{k} = unwrap(E{k})")
+            body.append(f"    if e{k}.shape != S{k} or e{k}.dtype is not D{k} and e{k}.dtype != D{k} "
+                        f"or E{k}.requires_grad is not {rg}:")
+            body.append("        raise Stale")
+        params = [f"a{k}" for k in range(self.n_args)] + [f"e{k}" for k in range(len(self.externals))]
+        body.append(f"    outs, grads = fn({', '.join(params)})")
         for kind, (where, k), gi in self.events:
-            leaf = tensors[k] if where == "arg" else self.externals[k]
-            if kind == "none":
-                leaf.grad = None
-            else:
-                accumulate_grad(leaf, grads[gi])
-        return _rebuild(self.result_spec, outs, tensors, self.externals)
+            leaf = f"tensors[{k}]" if where == "arg" else f"E{k}"
+            body.append(f"    {leaf}.grad = None" if kind == "none" else f"    accumulate_grad({leaf}, grads[{gi}])")
+        body.append("    return " + _result_code(self.result_spec, env))
+        self.glue = "\n".join(body) + "\n"
+        exec(compile(self.glue, f"<autograd.compile glue: {self.name}>", "exec"), env)
+        self.run = env["run"]
 
 
 # ----------------------------------------------------------------------------- what the function returns
@@ -125,6 +141,35 @@ def _result_spec(builder: Builder, result: Any) -> tuple[Any, list[Var]]:
                            "strings and tuples, lists or dicts of them")
 
     return walk(result), outputs
+
+
+class Stale(Exception):
+    """A closed-over tensor no longer has the shape, dtype or requires_grad the program was traced with."""
+
+
+def _result_code(spec: Any, env: dict[str, Any]) -> str:
+    """Python code that rebuilds what the function returned from the program's outputs."""
+    kind = spec[0]
+    if kind == "out":
+        return f"from_numpy(outs[{spec[1]}] if type(outs[{spec[1]}]) is ndarray else asarray(outs[{spec[1]}]))"
+    if kind == "input":
+        return f"tensors[{spec[2]}]" if spec[1] == "arg" else f"E{spec[2]}"
+    if kind == "grad":
+        return (f"tensors[{spec[2]}]" if spec[1] == "arg" else f"E{spec[2]}") + ".grad"
+    if kind == "value":
+        name = f"V{len(env)}"
+        env[name] = spec[1]
+        return name
+    if kind == "named":
+        name = f"T{len(env)}"
+        env[name] = spec[1]
+        return f"{name}(" + ", ".join(_result_code(s, env) for s in spec[2]) + ")"
+    if kind == "dict":
+        return "{" + ", ".join(f"{_result_code(('value', k), env)}: {_result_code(s, env)}" for k, s in spec[1]) + "}"
+    items = [_result_code(s, env) for s in spec[1]]
+    if kind == "tuple":
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    return "[" + ", ".join(items) + "]"
 
 
 def _rebuild(spec: Any, outs: tuple, tensors: Sequence[Any], externals: list[Tensor]) -> Any:
@@ -291,6 +336,147 @@ def _parse(text: str) -> ast.AST:
     return ast.parse(_REF.sub(lambda m: f"__{m.group(1)}", text), mode="eval").body
 
 
+# ----------------------------------------------------------------------------- reusing memory
+
+_AUGMENTED = {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.Div: "/="}
+_UFUNCS = frozenset({"exp", "log", "tanh", "sqrt", "abs", "negative", "log1p", "expm1", "sin", "cos", "exp2",
+                     "log2", "sign", "floor", "ceil", "maximum", "minimum", "clip", "where", "square"})
+
+
+def _fresh(rhs: ast.AST) -> bool:
+    """Does this expression make a new array (an operator, a numpy ufunc), rather than a view?"""
+    if isinstance(rhs, (ast.BinOp, ast.UnaryOp)):
+        return True
+    return (isinstance(rhs, ast.Call) and isinstance(rhs.func, ast.Attribute) and isinstance(rhs.func.value, ast.Name)
+            and rhs.func.value.id == "np" and rhs.func.attr in _UFUNCS | {"zeros", "array", "full_like"})
+
+
+def _in_place(lines: list[Line], alive: set[int]) -> list[Line]:
+    """Write a result into the memory of an operand that is not needed after this line (numpy's own
+    temporary elision, across lines): `g_z = g_h; g_z *= h; g_z *= 1 - h` instead of three new arrays,
+    `np.exp(t, out=t)`.  Only an array this program made (never an argument, a closed-over tensor,
+    a view or anything that shares memory with a value still needed), of the result's shape and dtype.
+    """
+    group: dict[int, int] = {}                   # union-find over arrays that may share memory
+
+    def find(k: int) -> int:
+        while group.get(k, k) != k:
+            k = group[k]
+        return k
+
+    def join(a: int, b: int) -> None:
+        group[find(a)] = find(b)
+
+    owned: set[int] = set()
+    last: dict[int, int] = {}
+    trees: list[ast.AST | None] = []
+    for i, line in enumerate(lines):
+        used = [line.refs[int(n)] for n in _REF.findall(line.text)]
+        for v in used:
+            last[id(v)] = i
+        tree = None
+        if len(line.targets) == 1 and not line.effect and line.text.startswith("{0} = ") \
+                and line.refs[0] is line.targets[0]:
+            tree = _parse(line.text[len("{0} = "):])
+            t = line.targets[0]
+            if _fresh(tree):
+                owned.add(id(t))
+            else:                                # a view or a copy: it shares memory with its operands
+                for v in used[1:]:
+                    join(id(t), id(v))
+        else:
+            for t in line.targets:
+                for v in used:
+                    if v is not t:
+                        join(id(t), id(v))
+        trees.append(tree)
+    end = len(lines)
+    for k in alive:
+        last[k] = end
+    # a group lives as long as its longest-lived member
+    group_last: dict[int, int] = {}
+    for k, i in last.items():
+        r = find(k)
+        group_last[r] = max(group_last.get(r, -1), i)
+
+    out: list[Line] = []
+    for i, (line, tree) in enumerate(zip(lines, trees)):
+        if tree is None or not line.targets or not line.targets[0].shape:
+            out.append(line)
+            continue
+        t = line.targets[0]
+        k = _reusable(tree, line, i, owned, find, group_last, t)
+        if k is None:
+            out.append(line)
+            continue
+        join(id(t), id(line.refs[k]))
+        r = find(id(t))
+        group_last[r] = max(group_last.get(r, -1), last.get(id(t), i), group_last.get(find(id(line.refs[k])), i))
+        out.extend(_rewrite(line, tree, k))
+    return out
+
+
+def _reusable(tree: ast.AST, line: Line, i: int, owned: set[int], find: Callable, group_last: dict,
+              t: Var) -> int | None:
+    """The ref whose memory line i may write its result into, if any."""
+    def ok(node: ast.AST) -> int | None:
+        if not (isinstance(node, ast.Name) and node.id.startswith("__")):
+            return None
+        k = int(node.id[2:])
+        v = line.refs[k]
+        if id(v) not in owned or v.shape != t.shape or v.dtype != t.dtype or v is t:
+            return None
+        return k if group_last.get(find(id(v)), i) <= i else None
+
+    def mentions(node: ast.AST, k: int) -> bool:
+        return any(isinstance(n, ast.Name) and n.id == f"__{k}" for n in ast.walk(node))
+
+    if isinstance(tree, ast.BinOp):
+        node, rights = tree, []
+        while isinstance(node, ast.BinOp) and type(node.op) in _AUGMENTED:
+            rights.append(node.right)
+            node = node.left
+        k = ok(node)
+        if k is not None and rights and not any(mentions(r, k) for r in rights):
+            return k
+        if type(tree.op) in (ast.Add, ast.Mult):         # commutative: the right operand may be the one
+            k = ok(tree.right)
+            if k is not None and not mentions(tree.left, k):
+                return k
+        return None
+    if isinstance(tree, ast.Call) and tree.args and not tree.keywords and _fresh(tree) \
+            and tree.func.attr in _UFUNCS - {"clip", "where"}:
+        k = ok(tree.args[0])
+        if k is not None and not any(mentions(a, k) for a in tree.args[1:]):
+            return k
+    return None
+
+
+def _rewrite(line: Line, tree: ast.AST, k: int) -> list[Line]:
+    """`t = A op B op C` as `t = A; t op= B; t op= C` (or `t = f(A, out=A)`), A being ref k."""
+    def text(node: ast.AST) -> str:
+        return _REF_NAME.sub(lambda m: "{%s}" % m.group(1), ast.unparse(node))
+
+    def new(s: str, effect: bool) -> Line:
+        made = Line(s, line.refs, line.targets, group=line.group, effect=effect)
+        return made
+
+    if isinstance(tree, ast.Call):
+        tree.keywords = [ast.keyword(arg="out", value=ast.Name(id=f"__{k}"))]
+        return [new("{0} = " + text(tree), False)]
+    rights = []
+    node = tree
+    while isinstance(node, ast.BinOp) and type(node.op) in _AUGMENTED:
+        rights.append((node.op, node.right))
+        node = node.left
+    if not (isinstance(node, ast.Name) and node.id == f"__{k}"):   # the commutative case: swap
+        rights = [(tree.op, tree.left)]
+    steps = [new("{0} = {%d}" % k, False)]
+    for op, right in reversed(rights):
+        steps.append(new("{0} %s %s" % (_AUGMENTED[type(op)], text(right)), True))
+    return steps
+
+
 # ----------------------------------------------------------------------------- names
 
 _SHORT = {"matmul": "mm", "_cross_entropy_rows": "loss", "pow_scalar": "pow", "transpose": "T",
@@ -357,6 +543,9 @@ def _name_all(builder: Builder, lines: list[Line], outputs: list[Var], grads: li
         if v.kind == "grad":
             of = v.of
             names[id(v)] = take("g_" + (names.get(id(of)) or base(of)).strip("()"))
+    for v in builder.vars:                  # values the program does not compute still have a name in comments
+        if v.kind == "op" and id(v) not in names and not v.expr:
+            v.expr = (base(v), [])
     return names
 
 
@@ -390,7 +579,7 @@ def _external_name(v: Var) -> str:
         base = {"weight": "W", "bias": "b"}.get(attr, attr)
         where_s = "_".join(where)
         return base + where_s if where_s.isdigit() else (f"{base}_{where_s}" if where_s else base)
-    return "c"
+    return v.hint or "c"
 
 
 # ----------------------------------------------------------------------------- the source
@@ -446,6 +635,8 @@ def _math_name(v: Var | None, names: dict[int, str]) -> str:
     if not v.expr:
         return "…"
     text, refs = v.expr
+    if not refs:
+        return text
     values = [""] + [r.literal if r.literal is not None else _math_name(r, names) for r in refs[1:]]
     return "(" + text.format(*values) + ")"
 

@@ -247,7 +247,8 @@ RULES: dict[str, Rule] = {
     "neg": Rule(("a",), "-{a}", ("-{g}",), "∂L/∂{a} = −∂L/∂{y}", prec=UNARY),
     "pow": Rule(("a", "b"), "np.power({a}, {b})",
                 ("{g} * np.where({b} == 0, 0.0, {b} * {a} ** ({b} - 1))",
-                 "{g} * np.where(({a} == 0) & ({b} >= 0), 0.0, {y} * np.log(np.where(({a} == 0) & ({b} >= 0), 1.0, {a})))"),
+                 "{g} * np.where(({a} == 0) & ({b} >= 0), 0.0,"
+                 " {y} * np.log(np.where(({a} == 0) & ({b} >= 0), 1.0, {a})))"),
                 ("∂L/∂{a} = ∂L/∂{y} · {b}{a}^({b}−1)", "∂L/∂{b} = ∂L/∂{y} · {y} ln {a}")),
     "pow_scalar": Rule(("a",), "{a} ** {p}", (_pow_scalar_vjp,), _pow_scalar_math, prec=POWER, name="pow",
                        report="report 000 eqs. 8–9 for (y − y*)²"),
