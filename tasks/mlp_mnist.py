@@ -51,6 +51,7 @@ from autograd import viz
 from nn.tuning import one_blas_thread, tune_malloc
 from tasks.common import (
     Timer,
+    compiled_step,
     confusion_matrix,
     evaluate,
     fit,
@@ -111,20 +112,21 @@ def load_digits_data(args: argparse.Namespace) -> dict[str, Any]:
 
 def train_run(sizes: list[int], x: np.ndarray, y: np.ndarray, lr: float, epochs: int, batch_size: int,
               seed: int, eval_sets: dict[str, tuple[np.ndarray, np.ndarray]], desc: str,
-              quiet: bool = False, film: Any = None) -> tuple[nn.Module, dict[str, Any]]:
+              quiet: bool = False, film: Any = None, compile: bool = True) -> tuple[nn.Module, dict[str, Any]]:
     """A fresh sigmoid network (seeded) trained by SGD on the mean cross-entropy of each batch.
 
     The history (`tasks.common.fit`): `loss` per epoch is the mean of the
     per-example losses seen during it (as the report's curves), `chunk_loss`
     the mean per CHUNK observations, `<set>_loss`/`<set>_accuracy` after each epoch.
-    `film(model)`, when given, makes a `viz.TrainingFilm` that sees every step.
+    `film(model)`, when given, makes a `viz.TrainingFilm` that sees every step.  `compile`: each step runs
+    as the program autograd.compile writes (`tasks.common.fit(compile=True)`), the same numbers faster.
     """
     nn.manual_seed(seed)
     model = nn.MLP(sizes, activation="sigmoid", dtype=x.dtype)
     recorder = film(model) if film is not None else None
     on_step = None if recorder is None else (lambda step, loss: recorder.record(loss))
     history = fit(model, nn.optim.SGD(model.parameters(), lr=lr), LOSS, (x, y), epochs, batch_size, seed=seed,
-                  eval_sets=eval_sets, chunk=CHUNK, desc=desc, quiet=quiet, on_step=on_step)
+                  eval_sets=eval_sets, chunk=CHUNK, desc=desc, quiet=quiet, on_step=on_step, compile=compile)
     if recorder is not None:
         history["film"] = recorder
     return model, history
@@ -140,7 +142,8 @@ def q4(args: argparse.Namespace, out: Path) -> dict[str, Any]:
                                 title=f"Report 002 Q4: the 2-3-2 sigmoid network learning (SGD, lr {args.q4_lr:g})")
 
     with Timer() as timer:
-        model, hist = train_run([2, 3, 2], x, y, args.q4_lr, 1, 1, args.seed, {}, "Q4", quiet=args.quick, film=film)
+        model, hist = train_run([2, 3, 2], x, y, args.q4_lr, 1, 1, args.seed, {}, "Q4", quiet=args.quick, film=film,
+                                compile=args.compile)
     film_path = hist.pop("film").html(out / "q4_film.html")
     print(f"Q4 training film: {film_path} ({film_path.stat().st_size / 1e3:.0f} kB; open it in a browser)")
     _, acc, _ = evaluate(model, x, y, LOSS)
@@ -156,7 +159,8 @@ def experiment_1(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     """Train vs validation loss per epoch at lr 0.01 and `--batch-size`."""
     with Timer() as timer:
         _, hist = train_run(sizes, data["x_train"], data["y_train"], 0.01, args.epochs, args.batch_size, args.seed,
-                            {"val": (data["x_val"], data["y_val"])}, "exp 1", quiet=args.quick)
+                            {"val": (data["x_val"], data["y_val"])}, "exp 1", quiet=args.quick,
+                            compile=args.compile)
     print(f"exp 1 (lr 0.01, batch {args.batch_size}): train loss {_fmt(hist['loss'])}, "
           f"validation loss {_fmt(hist['val_loss'])}, validation accuracy {100 * hist['val_accuracy'][-1]:.2f} % "
           f"(report 91.2 %) [{timer.seconds:.0f} s]")
@@ -174,7 +178,8 @@ def experiment_2(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     with Timer() as timer:
         for r in range(args.runs):
             runs.append(train_run(sizes, data["x_train"], data["y_train"], lr, args.epochs, bs, args.seed + r, {},
-                                  f"exp 2 run {r + 1}", quiet=args.quick)[1])
+                                  f"exp 2 run {r + 1}", quiet=args.quick,
+                                  compile=args.compile)[1])
     chunks = np.array([h["chunk_loss"] for h in runs])
     per_epoch = np.array([h["loss"] for h in runs])
     mean, std = per_epoch.mean(axis=0), per_epoch.std(axis=0)
@@ -193,7 +198,8 @@ def experiment_3(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     with Timer() as timer:
         for lr in SWEEP:
             _, hist = train_run(sizes, data["x_train"], data["y_train"], lr * bs, args.epochs, bs, args.seed,
-                                {"val": (data["x_val"], data["y_val"])}, f"exp 3 lr {lr:g}", quiet=args.quick)
+                                {"val": (data["x_val"], data["y_val"])}, f"exp 3 lr {lr:g}", quiet=args.quick,
+                                compile=args.compile)
             histories[lr] = hist
             results[f"{lr:g}"] = {**hist, "lr_used": lr * bs, "val_accuracy_final": hist["val_accuracy"][-1]}
             theirs = 100 * REPORT["exp3_val_accuracy"][f"{lr:g}"]
@@ -211,7 +217,8 @@ def experiment_4(data: dict[str, Any], sizes: list[int], lr: float, args: argpar
     """The final model: all training images, `--batch-size`, lr from experiment 3; accuracy on the test set."""
     with Timer() as timer:
         model, hist = train_run(sizes, data["x_all"], data["y_all"], lr, args.epochs, args.batch_size, args.seed,
-                                {"test": (data["x_test"], data["y_test"])}, "exp 4", quiet=args.quick)
+                                {"test": (data["x_test"], data["y_test"])}, "exp 4", quiet=args.quick,
+                                compile=args.compile)
     test_loss, test_acc, pred = evaluate(model, data["x_test"], data["y_test"], LOSS)
     print(f"exp 4 (all {len(data['x_all'])} training images, lr {lr:g}, batch {args.batch_size}): test accuracy "
           f"{100 * test_acc:.2f} % (report 91.55 %), test loss {test_loss:.4f} [{timer.seconds:.0f} s]")
@@ -232,6 +239,44 @@ def _fmt(values: Any, digits: int = 3) -> str:
     return "[" + ", ".join(f"{v:.{digits}f}" for v in values) + "]"
 
 
+REPORT_BACKWARD = """\
+def backward(x, t, params, y, cache):       # report 002, section 6 (W, b, V, c as column vectors)
+    W, b, V, c = params
+    z, h, o = cache
+    gy = t * (-1/y)
+    go = (-y@y.T + np.diagflat(y)) @ gy
+    gc = go
+    gV = go @ h.T
+    gh = V.T @ go
+    gz = gh * h * (1-h)
+    gW = gz @ x.T
+    gb = gz
+    grads = gW, gb, gV, gc
+    return grads
+"""
+
+
+def generated_step(data: dict[str, Any], sizes: list[int], out: Path) -> dict[str, Any]:
+    """Report 002's own `backward` beside the step the engine writes for the same network at batch size 1
+    (`autograd.compile`; the parameters named W, b, V, c as in the report); saved as backward.py."""
+    model = nn.MLP(sizes, activation="sigmoid", dtype=data["x_train"].dtype)
+    for p, name in zip(model.parameters(), ("W", "b", "V", "c")):
+        p.name = name
+    step = compiled_step(model, LOSS)
+    step(data["x_train"][:1], data["y_train"][:1])
+    print("\nreport 002's backward pass, written by hand (§6):\n")
+    print(REPORT_BACKWARD)
+    print("the same step written by the engine (autograd.compile: forward, loss, backward; rows are examples, "
+          "so z = x Wᵀ + b;\nlinear0, sigmoid1, linear2 are the report's z, h, o; ŷ − y is report 002 eq. 1.5, "
+          "which its listing computes as go):\n")
+    step.show()
+    path = out / "backward.py"
+    path.write_text('"""Written by autograd.compile: one SGD step of report 002\'s 784-300-10 network at batch size 1 '
+                    '(python -m tasks.mlp_mnist)."""\n\nimport numpy as np\n\n\n' + step.source, encoding="utf-8")
+    print(f"written to {path}\n")
+    return {"path": str(path), "lines": len(step.source.splitlines())}
+
+
 def mnist_experiments(data: dict[str, Any], args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """Part (b): experiments 1–4 (experiment 4 uses experiment 3's best lr unless --final-lr)."""
     sizes = [data["x_train"].shape[1], args.hidden, 10]
@@ -239,6 +284,7 @@ def mnist_experiments(data: dict[str, Any], args: argparse.Namespace, out: Path)
           f"{len(data['x_test'])} test images; network {'-'.join(map(str, sizes))}")
     metrics: dict[str, Any] = {"data_source": data["source"], "sizes": sizes, "n_train": len(data["x_train"]),
                                "n_val": len(data["x_val"]), "n_test": len(data["x_test"])}
+    metrics["compiled"] = generated_step(data, sizes, out)
     metrics["exp1"] = experiment_1(data, sizes, args, out)
     metrics["exp2"] = experiment_2(data, sizes, args, out)
     metrics["exp3"] = experiment_3(data, sizes, args, out)
@@ -261,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--q4-lr", type=positive(float), default=0.01, help="learning rate for Q4")
     parser.add_argument("--part", choices=["all", "q4", "mnist"], default="all",
                         help="run Q4 (a), the MNIST experiments (b), or both")
+    parser.add_argument("--compile", action=argparse.BooleanOptionalAction, default=True,
+                        help="train with the step autograd.compile writes (--no-compile: the eager engine)")
     return parser
 
 

@@ -15,7 +15,10 @@ b − 2a so that a changes sign (the other branch); and b = −x·m, so a = 0
 exactly, where eq. 7 says the derivative is 0.  Each case's graph, with
 values and gradients on its boxes and edges, is written as
 relu_mse_<case>.png and .svg (when the renderer and Graphviz's `dot` are
-there); every number goes to metrics.json.  The task has no randomness, no
+there); every number goes to metrics.json.  Then the engine writes the
+backward pass itself: `autograd.compile` traces the graph once and prints the
+numpy function it generated (also saved as backward.py), whose gradients are
+checked against eqs. 8–12 on the three cases.  The task has no randomness, no
 long run and no data, so it takes no --seed, --quick or --data-dir.
 """
 
@@ -34,12 +37,50 @@ NAMES = ("y", "y*", "b", "m", "x")
 
 def build(x: float, m: float, b: float, target: float) -> dict[str, Tensor]:
     """The graph of report 000 part 2 with the report's names on every tensor."""
-    t = {n: Tensor(v, requires_grad=True, name=n) for n, v in [("x", x), ("m", m), ("b", b), ("y*", target)]}
+    t = leaves(x, m, b, target)
+    return {**t, **forward(t)}
+
+
+def leaves(x: float, m: float, b: float, target: float) -> dict[str, Tensor]:
+    return {n: Tensor(v, requires_grad=True, name=n) for n, v in [("x", x), ("m", m), ("b", b), ("y*", target)]}
+
+
+def forward(t: dict[str, Tensor]) -> dict[str, Tensor]:
+    """a = x·m + b, y = ReLU(a), L = (y − y*)², named as in the report."""
     a = t["x"] * t["m"] + t["b"]
     y = a.relu()
     loss = (y - t["y*"]) ** 2
     a.name, y.name, loss.name = "a", "y", "L"
-    return {**t, "a": a, "y": y, "L": loss}
+    return {"a": a, "y": y, "L": loss}
+
+
+def generated_backward(x: float, m: float, target: float, biases: list[float], out: Path) -> dict[str, object]:
+    """The backward pass as the engine writes it (`autograd.compile`): printed, saved as backward.py, and run
+    for each case's b, its gradients compared with eqs. 8–12."""
+    t = leaves(x, m, biases[0], target)
+
+    @autograd.compile
+    def step() -> Tensor:
+        loss = forward(t)["L"]
+        loss.backward()
+        return loss
+
+    worst = 0.0
+    for b in biases:
+        with autograd.no_grad():
+            t["b"].copy_(Tensor(b))
+        for leaf in t.values():
+            leaf.grad = None
+        step()
+        closed = closed_forms(x, m, b, target)
+        worst = max(worst, *(abs(t[n].grad.item() - closed[n]) for n in ("y*", "b", "m", "x")))
+    path = out / "backward.py"
+    path.write_text('"""Written by autograd.compile for report 000\'s graph (python -m tasks.relu_mse)."""\n\n'
+                    "import numpy as np\n\n\n" + step.source, encoding="utf-8")
+    print("\n== the backward pass, as the engine writes it (autograd.compile; eqs. 7–9 in the comments) ==")
+    step.show()
+    print(f"written to {path}; its gradients on the three cases differ from eqs. 8–12 by at most {worst:.1e}")
+    return {"path": str(path), "max_diff": worst, "traces": step.traces, "lines": len(step.source.splitlines())}
 
 
 def closed_forms(x: float, m: float, b: float, target: float) -> dict[str, float]:
@@ -115,8 +156,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     worst = max(float(c["max_diff"]) for c in cases.values())
     branches = sorted({str(c["branch"]) for c in cases.values()})
     print(f"\nbranches run: {', '.join(branches)}; largest difference from eqs. 8–12: {worst:.1e}")
+    program = generated_backward(args.x, args.m, args.target, [b for _, _, b in settings], out)
     metrics = {"cases": cases, "max_diff": worst, "tolerance": TOLERANCE, "branches": branches,
-               "closed_forms_agree": bool(worst < TOLERANCE)}
+               "closed_forms_agree": bool(worst < TOLERANCE), "compiled": program}
     print(f"metrics written to {save_metrics(out, metrics)}")
     return metrics
 

@@ -29,8 +29,11 @@ Outputs in --out: loss.png/svg (training and test cross-entropy per epoch),
 confusion.png/svg (test set, with a colour bar), boundaries.png/svg
 (decision regions over the training and test points), lr_sweep.png/svg with
 `--lr-sweep`, model.json (the final parameters, `Module.save`) and
-metrics.json.  `--predict model.json` loads a saved model and evaluates it on
-the test set instead of training.  The data are generated, so the task takes
+metrics.json, and backward.py: one training step of this network as the
+engine writes it (`autograd.compile`: forward, loss, backward in plain numpy,
+each VJP commented with report 002's and 000's equations), also printed; its
+gradients are checked against the eager engine's.  `--predict model.json`
+loads a saved model and evaluates it on the test set instead of training.  The data are generated, so the task takes
 no --data-dir.
 """
 
@@ -47,6 +50,7 @@ import nn
 from autograd import Tensor, viz
 from tasks.common import (
     Timer,
+    compiled_step,
     confusion_matrix,
     evaluate,
     fit,
@@ -112,6 +116,27 @@ def check_gradients(model: nn.Module, x: np.ndarray, y: np.ndarray) -> dict[str,
     return {"passed": bool(passed), "parameters": count, "max_abs_diff": diff}
 
 
+def generated_step(model: nn.Module, x: np.ndarray, y: np.ndarray, out: Path) -> dict[str, Any]:
+    """One full-batch step as the program `autograd.compile` writes: printed, saved as backward.py, and its
+    gradients compared with the eager engine's (the model's .grad is left empty, as before)."""
+    eager_loss = LOSS(model(x), y)
+    eager = [g.numpy().copy() for g in autograd.grad(eager_loss, list(model.parameters()))]
+    step = compiled_step(model, LOSS)
+    for _ in range(3):                   # traced, checked against eager, then the program alone
+        model.zero_grad()
+        step(x, y)
+    diff = max(float(np.abs(p.grad.numpy() - e).max()) for p, e in zip(model.parameters(), eager))
+    model.zero_grad()
+    path = out / "backward.py"
+    path.write_text('"""Written by autograd.compile: one full-batch step of report 001\'s 2-12-5 network '
+                    '(python -m tasks.two_layer_softplus)."""\n\nimport numpy as np\n\n\n' + step.source,
+                    encoding="utf-8")
+    print("\nthe training step, as the engine writes it (autograd.compile):")
+    step.show()
+    print(f"written to {path}; its gradients differ from the eager engine's by at most {diff:.1e}")
+    return {"path": str(path), "max_abs_diff": diff, "lines": len(step.source.splitlines())}
+
+
 def train(model: nn.Module, data: dict[str, np.ndarray], lr: float, epochs: int,
           quiet: bool = False, film: viz.TrainingFilm | None = None) -> dict[str, list[float]]:
     """Steepest descent on the full batch: `loss` is L on the training set before each step, `test_loss` after it.
@@ -171,6 +196,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     metrics: dict[str, Any] = {"settings": {k: v for k, v in vars(args).items() if k not in ("task_name", "debug")},
                                "report": REPORT}
     metrics["gradient_check"] = check_gradients(model, x_train, y_train)
+    metrics["compiled"] = generated_step(model, x_train, y_train, out)
     film = viz.TrainingFilm(model, every=max(1, args.epochs // 50), inputs=x_train, targets=y_train,
                             title=f"Report 001: the 2-12-5 network learning (lr {args.lr:g})")
     with Timer() as timer:

@@ -331,6 +331,75 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
+# ## 7. The engine writes the backward function
+#
+# Section 3 wrote the backward pass by hand, as `hand_forward_backward`.  `autograd.compile` writes it too, from the
+# graph of one training step: it runs the step once with the engine, records every VJP of the backward walk, and
+# turns them into one numpy function.  Read it next to the δ equations: `linear0`, `softplus1`, `linear2` are
+# $Z_1$, $A_1$, $Z_2$ (one row per sample, as in `hand_forward_backward`); `W0, b0, W2, b2` are
+# $\mathbf{W}^{(0)}, \mathbf{b}^{(0)}, \mathbf{W}^{(1)}, \mathbf{b}^{(1)}$ (`model[0]` and `model[2]`).
+
+# %%
+def compiled_step(net):
+    """One training step of `net` (forward, loss, backward), compiled."""
+    @autograd.compile
+    def train_step(x, targets):
+        loss = loss_fn(net(x), targets)
+        loss.backward()
+        return loss
+    return train_step
+
+
+nn.manual_seed(0)
+model = nn.MLP([2, 12, 5], activation="softplus")
+train_step = compiled_step(model)
+train_step(X, y)
+train_step.show()
+
+# %% [markdown]
+# Line by line against section 3:
+#
+# * `g_linear2 = yhat; g_linear2 -= Y; g_linear2 *= g_loss * (1/S)` is $\Delta_1 = (A_2 - Y)/S$: "prediction minus
+#   target" (notebook 01, report 000 eq. 6), computed in the memory of `yhat`, which is not needed any more;
+# * `g_b2 = ones_S @ g_linear2` is $\partial\mathcal L/\partial \mathbf b^{(1)} = \sum_s \delta_1^{(s)}$ (the sum
+#   over the samples as a product with a vector of ones, which BLAS does fast), `g_W2 = g_linear2.T @ softplus1`
+#   is $\Delta_1^\top A_1$;
+# * `g_softplus1 = g_linear2 @ W2` is $\Delta_1 \mathbf{W}^{(1)}$, and the softplus block multiplies it by
+#   $\sigma(Z_1)$, written from the $e^{-|z|}$ the forward pass kept: $\Delta_2$;
+# * `g_b0` and `g_W0 = g_linear0.T @ x` are $\sum_s\delta_2^{(s)}$ and $\Delta_2^\top X$.
+#
+# ### Check yourself
+# The generated step's gradients are the hand-written ones (and the engine's), and training with it gives the same
+# numbers as training eagerly.
+
+# %%
+W0, b0, W1, b1 = model[0].weight.numpy(), model[0].bias.numpy(), model[2].weight.numpy(), model[2].bias.numpy()
+_, g_hand = hand_forward_backward(X, Y, W0, b0, W1, b1)
+model.zero_grad()
+train_step(X, y)          # the second call also runs the eager step beside it and checks they agree
+g_compiled = {"W0": model[0].weight.grad.numpy(), "b0": model[0].bias.grad.numpy(),
+              "W1": model[2].weight.grad.numpy(), "b1": model[2].bias.grad.numpy()}
+for k in g_hand:
+    np.testing.assert_allclose(g_compiled[k], g_hand[k], atol=1e-10, err_msg=k)
+
+nn.manual_seed(0)
+eager_net = nn.MLP([2, 12, 5], activation="softplus")
+nn.manual_seed(0)
+compiled_net = nn.MLP([2, 12, 5], activation="softplus")
+step_c = compiled_step(compiled_net)
+opt_e, opt_c = nn.optim.SGD(eager_net.parameters(), lr=0.1), nn.optim.SGD(compiled_net.parameters(), lr=0.1)
+for _ in range(100):
+    opt_e.zero_grad()
+    loss_fn(eager_net(X), y).backward()
+    opt_e.step()
+    opt_c.zero_grad()
+    step_c(X, y)
+    opt_c.step()
+for p_e, p_c in zip(eager_net.parameters(), compiled_net.parameters()):
+    np.testing.assert_allclose(p_c.numpy(), p_e.numpy(), rtol=1e-12)
+print("generated step = hand-written δ equations; 100 compiled SGD steps = 100 eager ones")
+
+# %% [markdown]
 # ## Try it
 # * Replace `"softplus"` by `"relu"` or `"sigmoid"` in `train` — and `sigmoid(Z1)` in `hand_forward_backward` by the
 #   matching derivative.  The check cells tell you at once whether your new $\delta_2$ is right.
