@@ -41,6 +41,8 @@ without the four MNIST files is an error.  `--quick` runs 2 epochs (on 600 train
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +134,29 @@ def train_run(sizes: list[int], x: np.ndarray, y: np.ndarray, lr: float, epochs:
     return model, history
 
 
+_SHARED: dict[str, Any] = {}   # the data, for the worker processes of train_runs (forked: shared, not copied)
+
+
+def train_runs(args: argparse.Namespace, data: dict[str, Any], calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The histories of independent `train_run`s (arrays named by their keys in `data`), on `--jobs` processes.
+
+    Each run is seeded on its own, so the results do not depend on how many processes share the work; with
+    more than one, the progress bars are off and each process uses one BLAS thread, as the parent does."""
+    calls = [{**c, "quiet": args.quick or args.jobs > 1, "compile": args.compile} for c in calls]
+    _SHARED.clear()
+    _SHARED.update(data)
+    if args.jobs <= 1 or len(calls) <= 1:
+        return [_train_shared(c) for c in calls]
+    with multiprocessing.get_context("fork").Pool(min(args.jobs, len(calls))) as pool:
+        return pool.map(_train_shared, calls)
+
+
+def _train_shared(call: dict[str, Any]) -> dict[str, Any]:
+    x, y = _SHARED[call.pop("x")], _SHARED[call.pop("y")]
+    call["eval_sets"] = {name: (_SHARED[a], _SHARED[b]) for name, (a, b) in call["eval_sets"].items()}
+    return train_run(x=x, y=y, **call)[1]
+
+
 # ----------------------------------------------------------------------------- the experiments
 
 def q4(args: argparse.Namespace, out: Path) -> dict[str, Any]:
@@ -174,12 +199,10 @@ def experiment_2(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     """Mean ± std of the training loss over `--runs` runs at lr 0.01 (scaled to the repeat batch size)."""
     bs = args.repeat_batch_size
     lr = 0.01 * bs
-    runs = []
     with Timer() as timer:
-        for r in range(args.runs):
-            runs.append(train_run(sizes, data["x_train"], data["y_train"], lr, args.epochs, bs, args.seed + r, {},
-                                  f"exp 2 run {r + 1}", quiet=args.quick,
-                                  compile=args.compile)[1])
+        runs = train_runs(args, data, [dict(sizes=sizes, x="x_train", y="y_train", lr=lr, epochs=args.epochs,
+                                            batch_size=bs, seed=args.seed + r, eval_sets={}, desc=f"exp 2 run {r + 1}")
+                                       for r in range(args.runs)])
     chunks = np.array([h["chunk_loss"] for h in runs])
     per_epoch = np.array([h["loss"] for h in runs])
     mean, std = per_epoch.mean(axis=0), per_epoch.std(axis=0)
@@ -196,10 +219,10 @@ def experiment_3(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     results: dict[str, Any] = {}
     histories = {}
     with Timer() as timer:
-        for lr in SWEEP:
-            _, hist = train_run(sizes, data["x_train"], data["y_train"], lr * bs, args.epochs, bs, args.seed,
-                                {"val": (data["x_val"], data["y_val"])}, f"exp 3 lr {lr:g}", quiet=args.quick,
-                                compile=args.compile)
+        runs = train_runs(args, data, [dict(sizes=sizes, x="x_train", y="y_train", lr=lr * bs, epochs=args.epochs,
+                                            batch_size=bs, seed=args.seed, eval_sets={"val": ("x_val", "y_val")},
+                                            desc=f"exp 3 lr {lr:g}") for lr in SWEEP])
+        for lr, hist in zip(SWEEP, runs):
             histories[lr] = hist
             results[f"{lr:g}"] = {**hist, "lr_used": lr * bs, "val_accuracy_final": hist["val_accuracy"][-1]}
             theirs = 100 * REPORT["exp3_val_accuracy"][f"{lr:g}"]
@@ -307,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--q4-lr", type=positive(float), default=0.01, help="learning rate for Q4")
     parser.add_argument("--part", choices=["all", "q4", "mnist"], default="all",
                         help="run Q4 (a), the MNIST experiments (b), or both")
+    parser.add_argument("--jobs", type=positive(int), default=min(2, os.cpu_count() or 1),
+                        help="processes for the independent runs of experiments 2 and 3 (default: 2 cores)")
     parser.add_argument("--compile", action=argparse.BooleanOptionalAction, default=True,
                         help="train with the step autograd.compile writes (--no-compile: the eager engine)")
     return parser

@@ -376,6 +376,29 @@ def test_closed_over_parameters_are_read_at_call_time():
     assert step.traces == 2
 
 
+MODEL = nn.Linear(3, 2)
+
+
+def test_rebinding_a_name_the_function_uses_traces_again():
+    """The program reads the tensors it found while tracing; when a global or closure name it uses is bound to
+    another object (a new model), it traces again instead of reading the old model's parameters."""
+    global MODEL
+
+    @ag.compile
+    def step(x):
+        loss = MODEL(x).sum()
+        loss.backward()
+        return loss
+
+    x = Tensor(np.ones((4, 3)))
+    first = MODEL
+    step(x)
+    MODEL = nn.Linear(3, 2)
+    step(x)
+    assert step.traces == 2 and MODEL.weight.grad is not None and first.weight.grad is not None
+    np.testing.assert_allclose(MODEL.weight.grad.numpy(), np.full((2, 3), 4.0))
+
+
 def test_gradients_accumulate_across_calls_without_zero_grad():
     w = Tensor(np.array([[0.5, -1.0], [2.0, 0.1], [0.3, 0.3]]), requires_grad=True)
     we = Tensor(w.numpy().copy(), requires_grad=True)

@@ -67,6 +67,7 @@ class Compiled:
         self.cache: OrderedDict[tuple, Program] = OrderedDict()
         self.traces = 0
         self.last: Program | None = None
+        self._bound: list[tuple[Any, str, Any]] = []
         try:
             self._signature: inspect.Signature | None = inspect.signature(fn)
         except (TypeError, ValueError):
@@ -76,6 +77,8 @@ class Compiled:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if engine.tracers or _EAGER:     # inside another trace, or its eager check: run eagerly, so it records
             return self.fn(*args, **kwargs)
+        if self._bound and not _still_bound(self._bound):
+            self.cache.clear()                       # a name the function uses now means another object
         key, tensors, call_args, call_kwargs = self._prepare(args, kwargs)
         program = self.cache.get(key)
         if program is not None and not (self.check or not program.checked):
@@ -142,6 +145,7 @@ class Compiled:
         finally:
             engine.tracers.remove(builder)
         program = Program(builder, result, signature, name=_program_name(self.fn))
+        self._bound = _bindings(self.fn)
         program.checked = False
         self.traces += 1
         self.cache[key] = program
@@ -251,6 +255,34 @@ def _closure_names(fn: Callable) -> dict[int, str]:
         if isinstance(obj, Tensor):
             names.setdefault(id(obj), name)
     return names
+
+
+def _bindings(fn: Callable) -> list[tuple[Any, str, Any]]:
+    """(closure cell or globals, name, object) for every free variable and global the function's code names:
+    if one of them is rebound (model = nn.MLP(...) again), the programs are stale (they read the old tensors)."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return []
+    bound: list[tuple[Any, str, Any]] = []
+    for cell in getattr(fn, "__closure__", None) or ():
+        try:
+            bound.append((cell, "", cell.cell_contents))
+        except ValueError:
+            continue
+    glob = getattr(fn, "__globals__", {})
+    bound += [(glob, name, glob[name]) for name in code.co_names if name in glob]
+    return bound
+
+
+def _still_bound(bound: list[tuple[Any, str, Any]]) -> bool:
+    for where, name, obj in bound:
+        try:
+            now = where[name] if name else where.cell_contents
+        except (KeyError, ValueError):
+            return False
+        if now is not obj:
+            return False
+    return True
 
 
 def _program_name(fn: Callable) -> str:

@@ -267,10 +267,10 @@ def _transposed_products(lines: list[Line], builder: Builder) -> list[Line]:
         src = made.get(id(line.refs[1]))
         if src is None or uses.get(id(line.refs[1])) != 1 or src.refs[0].kind != "grad":
             continue
-        for op, symbol in (("@", "·"), ("*", "·")):
-            if src.text == "{0} = {1}.T %s {2}" % op:
+        for form, symbol in (("{0} = {1}.T @ {2}", "·"), ('{0} = np.einsum("ni,nj->ij", {1}, {2})', "·")):
+            if src.text == form:
                 a, g = src.refs[1], src.refs[2]
-                line.text, line.refs = "{0} = {1}.T %s {2}" % op, [line.refs[0], g, a]
+                line.text, line.refs = form, [line.refs[0], g, a]
                 group = builder.groups[line.group]
                 group.title = "matmul, transposed"
                 group.math = [("∂L/∂{w} = ({a}ᵀ %s ∂L/∂{z})ᵀ = (∂L/∂{z})ᵀ %s {a}" % (symbol, symbol),
