@@ -68,6 +68,6 @@ def __getattr__(name: str):  # `torch.nn` and `torch.optim` after `import autogr
 __all__ = [
     "Tensor", "Parameter", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
     "primitive", "module_scope", "walk", "inputs_of", "is_freed", "from_numpy", "gradcheck", "numerical_grad",
-    "jacobian", "hessian", "functional", "ops", "cross_entropy", "MaxResult",
+    "jacobian", "hessian", "functional", "ops", "cross_entropy", "MaxResult", "compile",
     *_dtype_names, *_factory_names, *_method_names,
 ]

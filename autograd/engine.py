@@ -43,7 +43,8 @@ import numpy as np
 __all__ = [
     "Tensor", "Op", "primitive", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
     "is_grad_enabled", "module_scope", "grad", "walk", "inputs_of", "is_freed", "unwrap", "from_numpy",
-    "inplace", "record", "backprop", "tracers", "accumulate_grad", "Parameter", "GradFn", "AccumulateGrad", "RemovableHandle", "SMALL",
+    "inplace", "record", "backprop", "tracers", "accumulate_grad", "Parameter", "GradFn", "AccumulateGrad",
+    "RemovableHandle", "SMALL",
 ]
 
 
@@ -378,8 +379,15 @@ def record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
         if params:
             data = (spec.forward(parents[0]._data, **params) if len(parents) == 1
                     else spec.forward(*[p._data for p in parents], **params))
+            if len(parents) == 2 and parents[0]._data.ndim != parents[1]._data.ndim:
+                data = _zero_d_rule(spec, parents, params, data)
         elif len(parents) == 2:
-            data = spec.forward(parents[0]._data, parents[1]._data)
+            a, b = parents[0]._data, parents[1]._data
+            data = spec.forward(a, b)
+            if type(a) is not type(b):  # a numpy scalar (a 0-d value) meets an array: PyTorch's promotion
+                # (a 0-d *array*, a 0-d tensor whose memory was shared by .numpy(), .data, from_numpy or an
+                # in-place op, keeps numpy's promotion: comparing ndims on every op costs 1-2 % of W4)
+                data = _zero_d_rule(spec, parents, params, data)
         elif len(parents) == 1:
             data = spec.forward(parents[0]._data)
         else:
@@ -392,8 +400,6 @@ def record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
     if type(data) is not _ndarray:
         if not isinstance(data, _generic):
             data = np.asarray(data)  # (a 0-d result stays numpy's scalar: see _own)
-    elif len(parents) == 2 and parents[0]._data.ndim != parents[1]._data.ndim:
-        data, saved = _zero_d_rule(spec, parents, params, data, saved)
     if not _off or _local.enabled:
         for p in parents:
             if p._rg:
@@ -419,7 +425,7 @@ _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 _ndarray, _generic = np.ndarray, np.generic
 
 
-def _zero_d_rule(spec: Op, parents: Sequence[Tensor], params: dict, data: Any, saved: Any) -> tuple[Any, Any]:
+def _zero_d_rule(spec: Op, parents: Sequence[Tensor], params: dict, data: Any) -> Any:
     """PyTorch's promotion for a 0-d operand meeting a dimensioned one (numpy's differs): the 0-d one
     counts only when it is of a higher category (bool < integer < float), and then with its own dtype.
 
@@ -429,20 +435,19 @@ def _zero_d_rule(spec: Op, parents: Sequence[Tensor], params: dict, data: Any, s
     """
     a, b = parents[0]._data, parents[1]._data
     if a.ndim and b.ndim:
-        return data, saved
+        return data
     d, z = (a, b) if a.ndim else (b, a)
     z_wins = _CATEGORY.get(z.dtype.kind, 2) > _CATEGORY.get(d.dtype.kind, 2)
+    y = data[0] if spec.saves else data  # (the forward's result, before the split of saved values)
     if z_wins:
-        if data.dtype == z.dtype or data.dtype.kind != z.dtype.kind:
-            return data, saved
+        if y.dtype == z.dtype or y.dtype.kind != z.dtype.kind:
+            return data
         d = d.astype(z.dtype)
     else:
         z = np.asarray(z).astype(d.dtype)
         if z.dtype == b.dtype and z.dtype == a.dtype:
-            return data, saved
-    args = (d, z) if a.ndim else (z, d)
-    out = spec.forward(*args, **params)
-    return out if spec.saves else (out, saved)
+            return data
+    return spec.forward(*((d, z) if a.ndim else (z, d)), **params)
 
 
 def _op_error(spec: Op, parents: Sequence[Tensor], e: Exception) -> Exception:

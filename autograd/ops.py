@@ -771,8 +771,8 @@ def _target_rows(z: Any, target: Any, weight: Any, reduction: str, eps: float,
             at, picked = np.flatnonzero(valid), flat[valid]
             if picked.size and (picked.min() < 0 or picked.max() >= c):
                 bad = picked[(picked < 0) | (picked >= c)][0]
-                raise IndexError(f"class target {bad} is out of range for {c} classes (valid: 0 to {c - 1}"
-                                 f"{f', or ignore_index={ignore_index}' if ignore_index < 0 or ignore_index >= c else ''})")
+                also = f", or ignore_index={ignore_index}" if ignore_index < 0 or ignore_index >= c else ""
+                raise IndexError(f"class target {bad} is out of range for {c} classes (valid: 0 to {c - 1}{also})")
         Y = np.zeros((m, c), dtype=z.dtype)
         Y[at, picked] = 1.0 - eps
         if eps:
