@@ -31,6 +31,7 @@ import dis
 import functools
 import inspect
 import itertools
+import math
 import operator
 import threading
 import warnings
@@ -44,7 +45,7 @@ __all__ = [
     "Tensor", "Op", "primitive", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
     "is_grad_enabled", "module_scope", "grad", "walk", "inputs_of", "is_freed", "unwrap", "from_numpy",
     "inplace", "record", "backprop", "tracers", "accumulate_grad", "Parameter", "GradFn", "AccumulateGrad",
-    "RemovableHandle", "SMALL",
+    "RemovableHandle", "SMALL", "is_basic_index",
 ]
 
 
@@ -480,7 +481,7 @@ def _with_constants(args: Sequence[Any]) -> tuple[Tensor, ...]:
         elif isinstance(a, (int, float)) and not isinstance(a, bool) and like is not None and like.kind == "f":
             out.append(_leaf(like.type(a)))  # a numpy scalar (see _own)
         else:
-            out.append(_leaf(_as_array(a, None, "an operand")))
+            out.append(_leaf(as_array(a, None, "an operand")))
     return tuple(out)
 
 
@@ -489,13 +490,13 @@ def _with_constants(args: Sequence[Any]) -> tuple[Tensor, ...]:
 _INT, _FLOAT, _BOOL = np.dtype(np.int64), np.dtype(np.float64), np.dtype(np.bool_)
 
 
-def _as_array(data: Any, dtype: Any, what: str = "data", copy: bool = True) -> np.ndarray:
+def as_array(data: Any, dtype: Any, what: str = "data", copy: bool = True) -> np.ndarray:
     """`data` as an ndarray with PyTorch's dtype rules: Python ints → int64, floats → float64, bools → bool.
 
     Rejects what cannot be a numeric tensor (None, strings, ragged lists, complex)
     with an error that says what was wrong.
     """
-    want = None if dtype is None else _dtype(dtype)
+    want = None if dtype is None else as_dtype(dtype)
     if isinstance(data, Tensor):
         data = data._data
     if isinstance(data, np.ndarray):
@@ -561,7 +562,7 @@ def _contains_none(data: Any) -> bool:
     return False
 
 
-def _dtype(dtype: Any) -> np.dtype:
+def as_dtype(dtype: Any) -> np.dtype:
     """A numpy dtype from a dtype, a type, a name ("float32") or a PyTorch dtype."""
     if dtype is bool:
         return _BOOL
@@ -612,8 +613,8 @@ class Tensor:
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None,
                  *, device: Any = None) -> None:
-        _check_device(device)
-        arr = _as_array(data, dtype)
+        check_device(device)
+        arr = as_array(data, dtype)
         if requires_grad and arr.dtype.kind != "f":
             if dtype is None and not isinstance(data, (np.ndarray, Tensor, np.generic)):
                 arr = arr.astype(_FLOAT)  # Tensor([1, 2], requires_grad=True): a convenience, float64
@@ -645,7 +646,7 @@ class Tensor:
         """The shape (PyTorch's meaning), or its length along `dim`.  The entry count is `numel()`."""
         if dim is None:
             return self._data.shape
-        return self._data.shape[_dim(dim, self._data.ndim, "size")]
+        return self._data.shape[wrap_dim(dim, self._data.ndim, "size")]
 
     def numel(self) -> int:
         """How many entries the tensor holds (numpy's `.size`)."""
@@ -795,7 +796,7 @@ class Tensor:
 
     @data.setter
     def data(self, value: Any) -> None:
-        arr = unwrap(value) if isinstance(value, Tensor) else _as_array(value, None, "data", copy=False)
+        arr = unwrap(value) if isinstance(value, Tensor) else as_array(value, None, "data", copy=False)
         if not isinstance(arr, np.ndarray):
             arr = np.asarray(arr)
         if self._rg and arr.dtype.kind != "f":
@@ -926,7 +927,7 @@ class Parameter(Tensor):
     __slots__ = ("path",)
 
     def __init__(self, data: Any = None, requires_grad: bool = True, name: str | None = None) -> None:
-        arr = _as_array(0.0 if data is None else data, None, "Parameter data")
+        arr = as_array(0.0 if data is None else data, None, "Parameter data")
         if arr.dtype.kind != "f":
             arr = arr.astype(_FLOAT)
         super().__init__(arr, requires_grad=requires_grad, name=name)
@@ -949,12 +950,13 @@ class RemovableHandle:
 _hook_ids = itertools.count()
 
 
-def _check_device(device: Any) -> None:
+def check_device(device: Any) -> None:
+    """Accept None and "cpu" (the only device); anything else is a clear error."""
     if device is not None and str(device) != "cpu":
         raise ValueError(f"device {device!r} is not available: this engine runs on the CPU only (device='cpu')")
 
 
-def _dim(d: Any, ndim: int, what: str) -> int:
+def wrap_dim(d: Any, ndim: int, what: str) -> int:
     """A dimension index in 0..ndim-1 from d in -ndim..ndim-1, or a clear IndexError."""
     try:
         d = operator.index(d)  # (not int(): "1" and 1.5 are not dims)
@@ -1124,7 +1126,6 @@ def _inplace_on_a_slice(t: Tensor, op: Callable, args: tuple, params: dict) -> T
         raise RuntimeError(f"in-place {_op_name(op)} on a view{_called(t)} of a tensor in the graph is "
                            "supported for slices x[index] only (its base's gradient would be wrong); use an "
                            "out-of-place op instead")
-    from autograd.ops import getitem, setitem  # (the op table imports this module, so not at the top)
     index = t._params["index"]
     before = _fill(_new(Tensor), t._data, t._rg, t._op, t._parents, t._params, t._seq, t._scope)
     if _needs_value_before(op.op, args):  # t as it is now (t itself becomes the slice of the new base below)
@@ -1293,9 +1294,10 @@ def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, ac
     number, node), so the newest waiting node comes out first, its gradient
     complete (leaves wait in the dict until the end).  `on_step(node, g,
     [(input, gradient), ...])` is called after each VJP (the renderer's frames).
-    Without `keep`, each node is marked freed (see `is_freed`); `walk_freed`
-    lets the renderer walk a freed graph on the side (a node whose links were cut then ends the
-    walk like a leaf: its gradient is returned).
+    Without `keep`, each node is marked freed (see `is_freed`).  `walk_freed=True` is a walk on the
+    side (the renderer's, after `backward()`): a node whose links were cut ends it like a leaf (its
+    gradient is returned), and hooks and `retain_grad` are not run, so `.grad` and the user's hooks
+    see only the real backward.
     """
     if tracers:
         tracers[-1].backward(roots, seeds, accumulate, only, create)
@@ -1326,7 +1328,7 @@ def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, ac
                     continue
                 raise RuntimeError(_FREED_MESSAGE.format(node=_label(node)))
             if _rare[0] > node._seq:  # an in-place change, hook or retain_grad happened since it was made
-                g = _rare_node(node, g, create)
+                g = _rare_node(node, g, create, walk_freed)
                 parents = node._parents  # (inputs changed in place since are rerouted to their earlier selves)
             if wanted is not None and node in wanted:
                 found[node] = g
@@ -1379,9 +1381,12 @@ def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, ac
 _data_of = operator.attrgetter("_data")
 
 
-def _rare_node(node: Tensor, g: Any, create: bool) -> Any:
-    """The slow path of the walk for a node made before an in-place change, hook or retain_grad."""
+def _rare_node(node: Tensor, g: Any, create: bool, side: bool = False) -> Any:
+    """The slow path of the walk for a node made before an in-place change, hook or retain_grad
+    (a walk on the `side` checks versions only)."""
     _check_versions(node)
+    if side:
+        return g
     g = _in_dtype(g, node)  # hooks and retain_grad show it: in the node's dtype
     hooks = node._hooks
     if hooks:
@@ -1569,8 +1574,9 @@ def is_freed(t: Tensor) -> bool:
 
 
 # ----------------------------------------------------------------------------- the engine's own ops
-# Undoing broadcasting (and keeping each gradient's dtype) is the engine's job, so the
-# three ops it needs live here; autograd/ops.py re-exports them with the rest.
+# Undoing broadcasting (and keeping each gradient's dtype) is the engine's job, and so is an
+# in-place change of a slice (recorded as base[index] = value), so the ops these need live
+# here; autograd/ops.py re-exports them with the rest.
 
 def _sum_to_shape(x: np.ndarray, *, shape: tuple) -> np.ndarray:
     """Sum `x` down to `shape`: the inverse of broadcasting.
@@ -1605,3 +1611,58 @@ def broadcast_to(x: Any, *, shape: tuple) -> Any:
 def cast(x: Any, *, dtype: Any) -> Any:
     """x converted to `dtype` (a copy); differentiable between float dtypes."""
     return x.astype(dtype)
+
+
+def is_basic_index(index: Any) -> bool:
+    """True for indices made of ints, slices, None and Ellipsis (no repeats possible; a view)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in parts)
+
+
+@primitive(lambda g, y, x, index: scatter_add(g, shape=x.shape, index=index), view=True)
+def getitem(x: Any, *, index: Any) -> Any:
+    """x[index] for basic indices (ints, slices, None, ...): a view.  Rule: ḡ goes back to the indexed places."""
+    return x[index]
+
+
+@primitive(lambda g, y, x, shape, index: getitem(g, index=index))
+def scatter_add(g: Any, *, shape: tuple, index: Any) -> Any:
+    """A zero array of `shape` with g added at `index`; repeated indices accumulate (getitem's VJP)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    if is_basic_index(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def _setitem_vjp_value(g: Any, y: Any, x: Any, v: Any, index: Any) -> Any:
+    """ḡ at the written places; where an index repeats, only the write that stayed (the last) gets it."""
+    picked = getitem(g, index=index)
+    return picked if is_basic_index(index) else picked * _kept_writes(x.shape, index)
+
+
+def _kept_writes(shape: tuple, index: Any) -> np.ndarray:
+    """For `x[index] = v` with an advanced index: True for the entries of v (broadcast to x[index]'s
+    shape) whose write survived, False for those overwritten by a later write to the same place."""
+    ids = np.full(shape, -1, dtype=np.int64)
+    written = np.empty(shape, dtype=np.int8)[index].shape
+    ids[index] = np.arange(math.prod(written)).reshape(written)  # the same assignment as the forward's
+    kept = np.zeros(math.prod(written), dtype=bool)
+    kept[ids[ids >= 0]] = True
+    return kept.reshape(written)
+
+
+@primitive(lambda g, y, x, v, index: g * _unset(x.shape, index),   # the overwritten places get nothing
+           _setitem_vjp_value)                                # the value gets ḡ at its places
+def setitem(x: Any, v: Any, *, index: Any) -> Any:
+    """A copy of x with x[index] = v (what `x[index] = v` records).  Rule: ḡ splits by place."""
+    out = np.array(x, copy=True)
+    out[index] = v
+    return out
+
+
+def _unset(shape: tuple, index: Any) -> np.ndarray:
+    mask = np.ones(shape, dtype=bool)
+    mask[index] = False
+    return mask

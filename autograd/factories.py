@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import _FLOAT, Tensor, _as_array, _check_device, _dtype, from_numpy
+from autograd.engine import Tensor, as_array, as_dtype, check_device, from_numpy
+
+_FLOAT = np.dtype(np.float64)  # the default dtype (see get_default_dtype)
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
@@ -56,10 +58,10 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, *, device:
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """`data` as a tensor, sharing memory when it already is an array of that dtype (as torch.as_tensor)."""
-    _check_device(device)
-    if isinstance(data, Tensor) and (dtype is None or _dtype(dtype) == data.dtype):
+    check_device(device)
+    if isinstance(data, Tensor) and (dtype is None or as_dtype(dtype) == data.dtype):
         return data
-    if isinstance(data, np.ndarray) and (dtype is None or _dtype(dtype) == data.dtype):
+    if isinstance(data, np.ndarray) and (dtype is None or as_dtype(dtype) == data.dtype):
         return from_numpy(data)
     return tensor(data, dtype=dtype)
 
@@ -77,7 +79,7 @@ def _shape(size: tuple, what: str) -> tuple:
 
 
 def _made(data: np.ndarray, requires_grad: bool, device: Any) -> Tensor:
-    _check_device(device)
+    check_device(device)
     t = from_numpy(data)
     if requires_grad:
         t.requires_grad_()
@@ -85,7 +87,7 @@ def _made(data: np.ndarray, requires_grad: bool, device: Any) -> Tensor:
 
 
 def _float_dtype(dtype: Any) -> np.dtype:
-    return _FLOAT if dtype is None else _dtype(dtype)
+    return _FLOAT if dtype is None else as_dtype(dtype)
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
@@ -105,13 +107,13 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
 def full(size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A tensor of `fill_value`s; the dtype follows the value (int64 for ints, float64 for floats) unless given."""
     shape = _shape((size,) if not isinstance(size, (tuple, list)) else (size,), "full")
-    dt = _as_array(fill_value, None, "fill_value").dtype if dtype is None else _dtype(dtype)
+    dt = as_array(fill_value, None, "fill_value").dtype if dtype is None else as_dtype(dtype)
     return _made(np.full(shape, fill_value, dt), requires_grad, device)
 
 
 def _like(t: Any, dtype: Any) -> tuple[tuple, np.dtype]:
     arr = np.asarray(t._data if isinstance(t, Tensor) else t)
-    return arr.shape, (arr.dtype if dtype is None else _dtype(dtype))
+    return arr.shape, (arr.dtype if dtype is None else as_dtype(dtype))
 
 
 def zeros_like(input: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
@@ -142,7 +144,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, req
     if step == 0:
         raise ValueError("arange: step must not be 0")
     values = [start, end, step]
-    dt = _dtype(dtype) if dtype is not None else (
+    dt = as_dtype(dtype) if dtype is not None else (
         np.dtype(np.int64) if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)
         else _FLOAT)
     return _made(np.arange(start, end, step, dtype=dt), requires_grad, device)
@@ -191,11 +193,11 @@ def randint(low: int, high: int | None = None, size: Any = None, *, dtype: Any =
     if high <= low:
         raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
     shape = _shape((size,) if not isinstance(size, (tuple, list)) else (size,), "randint")
-    dt = np.dtype(np.int64) if dtype is None else _dtype(dtype)
+    dt = np.dtype(np.int64) if dtype is None else as_dtype(dtype)
     return _made(_generator.integers(low, high, size=shape).astype(dt), False, device)
 
 
 def randperm(n: int, *, dtype: Any = None, device: Any = None) -> Tensor:
     """A random permutation of 0..n-1 (int64)."""
-    dt = np.dtype(np.int64) if dtype is None else _dtype(dtype)
+    dt = np.dtype(np.int64) if dtype is None else as_dtype(dtype)
     return _made(_generator.permutation(n).astype(dt), False, device)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.engine import Tensor, _dim, _dtype, cast, from_numpy, inplace, record, unwrap
+from autograd.engine import Tensor, as_dtype, cast, from_numpy, inplace, is_basic_index, record, unwrap, wrap_dim
 
 __all__: list[str] = []  # filled by _install: every public function below
 
@@ -58,9 +58,9 @@ def _axes(x: Tensor, dim: Any, axis: Any, what: str, reduce: bool = True) -> tup
         return None
     if x.ndim == 0:  # PyTorch lets a 0-d tensor be reduced over dim 0 or -1
         for k in ds:
-            _dim(k, 0, what)
+            wrap_dim(k, 0, what)
         return None if ds or not reduce else ()
-    axes = [_dim(k, x.ndim, what) for k in ds]
+    axes = [wrap_dim(k, x.ndim, what) for k in ds]
     if len(set(axes)) != len(axes):
         raise ValueError(f"{what}: dim {ds} names the same dim twice (shape {x.shape})")
     return tuple(sorted(axes))
@@ -312,7 +312,7 @@ def _index(index: Any) -> Any:
 def __getitem__(self: Tensor, index: Any) -> Tensor:
     idx = _index(index)
     try:
-        if ops._is_basic(idx):
+        if is_basic_index(idx):
             return ops.getitem(self, index=idx)  # a view, as numpy's and PyTorch's basic indexing
         return ops.take(self, index=idx)
     except IndexError as e:
@@ -514,7 +514,7 @@ def transpose(input: Tensor, *dims: Any) -> Tensor:
     `transpose()` reverses all dims, `transpose((2, 0, 1))` or three or more dims permute."""
     if len(dims) == 2 and not isinstance(dims[0], (tuple, list)):
         axes = list(range(input.ndim))
-        a, b = (_dim(d, input.ndim, "transpose") for d in dims)
+        a, b = (wrap_dim(d, input.ndim, "transpose") for d in dims)
         axes[a], axes[b] = axes[b], axes[a]
         return ops.transpose(input, axes=tuple(axes))
     if not dims or (len(dims) == 1 and dims[0] is None):
@@ -536,8 +536,8 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     if len(src) != len(dst):
         raise ValueError(f"movedim: source {source} and destination {destination} need the same number of dims")
     n = input.ndim
-    src = [_dim(d, n, "movedim") for d in src]
-    dst = [_dim(d, n, "movedim") for d in dst]
+    src = [wrap_dim(d, n, "movedim") for d in src]
+    dst = [wrap_dim(d, n, "movedim") for d in dst]
     if len(set(src)) != len(src) or len(set(dst)) != len(dst):
         raise ValueError(f"movedim: repeated dim in source {source} or destination {destination}")
     order = [d for d in range(n) if d not in src]
@@ -553,8 +553,8 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
     """The dims reordered: `x.permute(2, 0, 1)` (or a tuple)."""
     order = _sizes(dims, "permute")
     if len(order) == 1 and input.ndim <= 1:
-        order = (_dim(order[0], input.ndim, "permute"),) if input.ndim else ()
-    axes = tuple(_dim(d, input.ndim, "permute") for d in order) if input.ndim else ()
+        order = (wrap_dim(order[0], input.ndim, "permute"),) if input.ndim else ()
+    axes = tuple(wrap_dim(d, input.ndim, "permute") for d in order) if input.ndim else ()
     if sorted(axes) != list(range(input.ndim)):
         raise ValueError(f"permute: {order} is not a permutation of the {input.ndim} dims of shape {input.shape}")
     return ops.transpose(input, axes=axes)
@@ -581,7 +581,7 @@ def _mT(self: Tensor) -> Tensor:
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """A new dim of length 1 at position `dim` (−ndim−1 ≤ dim ≤ ndim)."""
-    d = _dim(dim, input.ndim + 1, "unsqueeze")
+    d = wrap_dim(dim, input.ndim + 1, "unsqueeze")
     return ops.reshape(input, shape=input.shape[:d] + (1,) + input.shape[d:])
 
 
@@ -599,7 +599,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Dims start_dim..end_dim merged into one."""
     if input.ndim == 0:
         return ops.reshape(input, shape=(1,))
-    a, b = _dim(start_dim, input.ndim, "flatten"), _dim(end_dim, input.ndim, "flatten")
+    a, b = wrap_dim(start_dim, input.ndim, "flatten"), wrap_dim(end_dim, input.ndim, "flatten")
     if a > b:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     shape = input.shape[:a] + (builtins.int(np.prod(input.shape[a:b + 1], dtype=np.int64)),) + input.shape[b + 1:]
@@ -671,7 +671,7 @@ def flip(input: Tensor, dims: Any) -> Tensor:
 
 def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Pieces along `dim`: of `split_size` each (the last may be smaller), or of the listed sizes."""
-    d = _dim(dim, input.ndim, "split")
+    d = wrap_dim(dim, input.ndim, "split")
     n = input.shape[d]
     if isinstance(split_size_or_sections, (builtins.int, np.integer)):
         step = builtins.int(split_size_or_sections)
@@ -689,12 +689,12 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Ten
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """The slices along `dim`, that dim removed (torch.unbind)."""
-    d = _dim(dim, input.ndim, "unbind")
+    d = wrap_dim(dim, input.ndim, "unbind")
     return tuple(input[(slice(None),) * d + (i,)] for i in range(input.shape[d]))
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-    n = input.shape[_dim(dim, input.ndim, "chunk")]
+    n = input.shape[wrap_dim(dim, input.ndim, "chunk")]
     return split(input, -(-n // chunks) or 1, dim)
 
 
@@ -703,7 +703,7 @@ def cat(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Ten
     items = [_tensor(t) if not isinstance(t, Tensor) else t for t in tensors]
     if not items:
         raise ValueError("cat needs at least one tensor")
-    d = _dim(axis if axis is not None else dim, items[0].ndim, "cat")
+    d = wrap_dim(axis if axis is not None else dim, items[0].ndim, "cat")
     for k, t in enumerate(items):
         if t.ndim != items[0].ndim or t.shape[:d] + t.shape[d + 1:] != items[0].shape[:d] + items[0].shape[d + 1:]:
             raise ValueError(f"cat: tensor {k} has shape {t.shape}, which does not fit tensor 0's shape "
@@ -722,7 +722,7 @@ def stack(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> T
     for k, t in enumerate(items):
         if t.shape != items[0].shape:
             raise ValueError(f"stack: tensor {k} has shape {t.shape} but tensor 0 has {items[0].shape}; all must match")
-    d = _dim(axis if axis is not None else dim, items[0].ndim + 1, "stack")
+    d = wrap_dim(axis if axis is not None else dim, items[0].ndim + 1, "stack")
     return ops.stack(items, axis=d)
 
 
@@ -754,9 +754,9 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, o
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"{which}(dim) takes one dim and returns (values, indices); use amax/amin for several")
     if input.ndim == 0:
-        _dim(dim, 0, which)
+        wrap_dim(dim, 0, which)
         return MaxResult(input, _constant(np.asarray(0)))
-    d = _dim(dim, input.ndim, which)
+    d = wrap_dim(dim, input.ndim, which)
     if input.shape[d] == 0:
         raise ValueError(f"{which}(dim={dim}) of a tensor of shape {input.shape}: that dim is empty")
     idx = arg(input._data, axis=d)
@@ -802,7 +802,7 @@ def _pick(input: Tensor, index: np.ndarray, d: int) -> Tensor:
 def gather(input: Tensor, dim: int, index: Any) -> Tensor:
     """The entries of `input` at `index` along `dim` (torch.gather); index has input's number of dims."""
     idx = np.asarray(unwrap(index))
-    d = _dim(dim, input.ndim, "gather")
+    d = wrap_dim(dim, input.ndim, "gather")
     if idx.dtype.kind not in "iu" or idx.ndim != input.ndim:
         raise TypeError(f"gather: index must be an integer tensor with {input.ndim} dims like the input "
                         f"(shape {input.shape}), got dtype {idx.dtype}, shape {idx.shape}")
@@ -824,9 +824,9 @@ def _order(data: np.ndarray, d: int, descending: bool) -> np.ndarray:
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
     """(values, indices) sorted along `dim` (torch.sort); the values' gradient goes back to where each came from."""
     if input.ndim == 0:
-        _dim(dim, 0, "sort")
+        wrap_dim(dim, 0, "sort")
         return MaxResult(input, _constant(np.asarray(0)))
-    d = _dim(dim, input.ndim, "sort")
+    d = wrap_dim(dim, input.ndim, "sort")
     idx = _order(input._data, d, descending)
     return MaxResult(_pick(input, idx, d), _constant(idx.astype(np.int64)))
 
@@ -838,7 +838,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
     """(values, indices) of the k largest (or smallest) entries along `dim` (torch.topk)."""
-    d = _dim(dim, input.ndim, "topk")
+    d = wrap_dim(dim, input.ndim, "topk")
     n = input.shape[d] if input.ndim else 1
     if not 0 <= k <= n:
         raise ValueError(f"topk: k={k} is out of range for dim {dim} of size {n}")
@@ -881,10 +881,10 @@ def _arg(fn: Any, x: Tensor, dim: Any, keepdim: bool, what: str) -> Tensor:
         raise ValueError(f"{what} of an empty tensor of shape {data.shape}")
     if dim is None or data.ndim == 0:
         if dim is not None:
-            _dim(dim, 0, what)
+            wrap_dim(dim, 0, what)
         idx = np.asarray(fn(data))
         return _constant(idx.reshape((1,) * data.ndim) if keepdim else idx.astype(np.int64))
-    d = _dim(dim, data.ndim, what)
+    d = wrap_dim(dim, data.ndim, what)
     return _constant(fn(data, axis=d, keepdims=builtins.bool(keepdim)).astype(np.int64))
 
 
@@ -968,9 +968,9 @@ def cumsum(input: Tensor, dim: int | None = None, *, axis: int | None = None, dt
         raise TypeError("cumsum needs dim= (which dim to run along)")
     x = input if dtype is None else to(input, dtype)
     if x.ndim == 0:
-        _dim(d, 0, "cumsum")
+        wrap_dim(d, 0, "cumsum")
         return x
-    return ops.cumsum(x, axis=_dim(d, x.ndim, "cumsum"))
+    return ops.cumsum(x, axis=wrap_dim(d, x.ndim, "cumsum"))
 
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Any = None,
@@ -1112,9 +1112,9 @@ def _along_one_dim(op: Any, input: Tensor, dim: Any, axis: Any, dtype: Any, what
     x = input if dtype is None else to(input, dtype)
     d = axis if axis is not None else dim
     if x.ndim == 0:
-        _dim(-1 if d is None else d, 0, what)
+        wrap_dim(-1 if d is None else d, 0, what)
         return ops.reshape(op(ops.reshape(x, shape=(1,)), axis=0), shape=())
-    return op(x, axis=_dim(-1 if d is None else d, x.ndim, what))
+    return op(x, axis=wrap_dim(-1 if d is None else d, x.ndim, what))
 
 
 # ----------------------------------------------------------------------------- dtypes
@@ -1135,7 +1135,7 @@ def to(input: Tensor, *args: Any, dtype: Any = None, device: Any = None, copy: b
         raise ValueError(f"device {device!r} is not available: this engine runs on the CPU only")
     if dtype is None:
         return clone(input) if copy else input
-    dt = _dtype(dtype)
+    dt = as_dtype(dtype)
     if dt == input.dtype and not copy:
         return input
     if dt.kind == "f" and input.dtype.kind == "f":

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Tensor, broadcast_to, cast, primitive, sum_to, unwrap
+from autograd.engine import Tensor, broadcast_to, cast, getitem, primitive, scatter_add, setitem, sum_to, unwrap
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "pow_scalar", "matmul", "maximum", "minimum", "where",
@@ -510,66 +510,11 @@ def transpose(x: Any, *, axes: tuple | None = None) -> Any:
     return np.transpose(x, axes)
 
 
-def _is_basic(index: Any) -> bool:
-    """True for indices made of ints, slices, None and Ellipsis (no repeats possible; a view)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in parts)
-
-
-@primitive(lambda g, y, x, index: scatter_add(g, shape=x.shape, index=index), view=True)
-def getitem(x: Any, *, index: Any) -> Any:
-    """x[index] for basic indices (ints, slices, None, ...): a view.  Rule: ḡ goes back to the indexed places."""
-    return x[index]
-
-
 @primitive(lambda g, y, x, index: scatter_add(g, shape=x.shape, index=index))
 def take(x: Any, *, index: Any) -> Any:
     """x[index] for integer-array or boolean-mask indices: a copy.  Rule: ḡ is added back at the
     indexed places (an index used twice gets both)."""
     return x[index]
-
-
-@primitive(lambda g, y, x, shape, index: getitem(g, index=index))
-def scatter_add(g: Any, *, shape: tuple, index: Any) -> Any:
-    """A zero array of `shape` with g added at `index`; repeated indices accumulate (getitem's VJP)."""
-    out = np.zeros(shape, dtype=g.dtype)
-    if _is_basic(index):
-        out[index] = g
-    else:
-        np.add.at(out, index, g)
-    return out
-
-
-def _setitem_vjp_value(g: Any, y: Any, x: Any, v: Any, index: Any) -> Any:
-    """ḡ at the written places; where an index repeats, only the write that stayed (the last) gets it."""
-    picked = getitem(g, index=index)
-    return picked if _is_basic(index) else picked * _kept_writes(x.shape, index)
-
-
-def _kept_writes(shape: tuple, index: Any) -> np.ndarray:
-    """For `x[index] = v` with an advanced index: True for the entries of v (broadcast to x[index]'s
-    shape) whose write survived, False for those overwritten by a later write to the same place."""
-    ids = np.full(shape, -1, dtype=np.int64)
-    written = np.empty(shape, dtype=np.int8)[index].shape
-    ids[index] = np.arange(math.prod(written)).reshape(written)  # the same assignment as the forward's
-    kept = np.zeros(math.prod(written), dtype=bool)
-    kept[ids[ids >= 0]] = True
-    return kept.reshape(written)
-
-
-@primitive(lambda g, y, x, v, index: g * _unset(x.shape, index),   # the overwritten places get nothing
-           _setitem_vjp_value)                                # the value gets ḡ at its places
-def setitem(x: Any, v: Any, *, index: Any) -> Any:
-    """A copy of x with x[index] = v (what `x[index] = v` records).  Rule: ḡ splits by place."""
-    out = np.array(x, copy=True)
-    out[index] = v
-    return out
-
-
-def _unset(shape: tuple, index: Any) -> np.ndarray:
-    mask = np.ones(shape, dtype=bool)
-    mask[index] = False
-    return mask
 
 
 @primitive(lambda g, y, x, value: g * 0.0)               # every entry is replaced: nothing flows back

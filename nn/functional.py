@@ -185,7 +185,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 
 # ----------------------------------------------------------------------------- losses
 
-def _check_reduction(reduction: str) -> None:
+def check_reduction(reduction: str) -> None:
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
@@ -257,7 +257,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int =
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """(ŷ − y)² averaged (report 000 part 2: ∂/∂ŷ = 2(ŷ − y)); shapes must match exactly."""
-    _check_reduction(reduction)
+    check_reduction(reduction)
     _same_shape(input, target, "mse_loss")
     diff = _tensor(input) - target
     return _reduce(diff * diff, reduction)
@@ -265,7 +265,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """|ŷ − y| averaged (gradient sign(ŷ − y), 0 at a tie); shapes must match exactly."""
-    _check_reduction(reduction)
+    check_reduction(reduction)
     _same_shape(input, target, "l1_loss")
     return _reduce((_tensor(input) - target).abs(), reduction)
 
@@ -299,7 +299,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, reducti
 
     For logits, `binary_cross_entropy_with_logits` is the stable choice.
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     _same_shape(input, target, "binary_cross_entropy")
     _in_unit_interval(input, "binary_cross_entropy: input (probabilities)",
                       "; for logits use binary_cross_entropy_with_logits")
@@ -316,7 +316,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
 
     (softplus(−z) = −log σ(z) is computed without overflow.)  The gradient is σ(z) − t without pos_weight.
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     _same_shape(input, target, "binary_cross_entropy_with_logits")
     _in_unit_interval(target, "binary_cross_entropy_with_logits: target")
     w = _elementwise_weight(weight, input, "binary_cross_entropy_with_logits")

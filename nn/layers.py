@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Parameter, Tensor, no_grad
+from autograd import Parameter, Tensor, as_tensor, no_grad
 from autograd.engine import unwrap
 from nn import functional as F
 from nn.init import initialise
@@ -151,7 +151,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, input: Tensor) -> Tensor:
-        return F._tensor(input).flatten(self.start_dim, self.end_dim)
+        return as_tensor(input).flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -234,7 +234,7 @@ class BatchNorm1d(Module):
                 self.register_buffer(name, None)
 
     def forward(self, input: Tensor) -> Tensor:
-        x = F._tensor(input)
+        x = as_tensor(input)
         if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}) expects input of shape (N, {self.num_features}) or "
                              f"(N, {self.num_features}, L), got {tuple(x.shape)}")

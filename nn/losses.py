@@ -18,7 +18,7 @@ __all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWi
 class _Loss(Module):
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        F._check_reduction(reduction)
+        F.check_reduction(reduction)
         self.reduction = reduction
 
     def extra_repr(self) -> str:

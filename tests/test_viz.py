@@ -84,6 +84,19 @@ def test_drawing_touches_no_grad() -> None:
     assert x.grad.item() == 18.0
 
 
+def test_drawing_after_backward_runs_no_hook_and_leaves_retained_grads_alone() -> None:
+    x = Tensor(2.0, requires_grad=True, name="x")
+    y = x * 3
+    y.retain_grad()
+    calls = []
+    y.register_hook(lambda g: calls.append(g.item()))
+    loss = (y - 4) ** 2
+    loss.backward()
+    viz.draw_graph(loss)
+    viz.backward_frames(loss)
+    assert calls == [4.0] and y.grad.item() == 4.0 and x.grad.item() == 12.0
+
+
 def test_same_graph_gives_identical_dot_text() -> None:
     first = viz.draw_graph(graphs.relu_mse_graph()).source
     assert viz.draw_graph(graphs.relu_mse_graph()).source == first
