@@ -339,7 +339,7 @@ def _own(t: Tensor) -> np.ndarray:
 
 _new = object.__new__
 _next_seq = itertools.count(1).__next__  # numbers recorded ops (and in-place changes) in creation order
-_rare = [0]  # creation number of the last in-place change, hook or retain_grad (see _backprop)
+_rare = [0]  # creation number of the last in-place change, hook or retain_grad (see backprop)
 
 
 def _fill(t: Tensor, data: np.ndarray, requires_grad: bool, op: Op | None, parents: tuple,
@@ -1283,82 +1283,77 @@ SMALL = 1024  # entries: backward keeps the links of nodes this small (see is_fr
 
 
 def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, accumulate: bool = True,
-              only: list[Tensor] | None = None, on_step: Callable | None = None,
-              walk_freed: bool = False) -> dict[Tensor, Any]:
+             only: list[Tensor] | None = None, on_step: Callable | None = None,
+             walk_freed: bool = False) -> dict[Tensor, Any]:
     """The backward walk: from `roots` (seeded with `seeds`) back to the leaves.  Returns the
     gradients that reached the leaves (and `only`'s tensors, by tensor), and adds them into
     `.grad` when `accumulate`.  `Tensor.backward` and `grad` call it; so do tools (the renderer,
-    `compile`) that watch it through `on_step`.
+    `compile`) that watch it through `on_step(node, ḡ, [(input, ḡ_input), ...])`, called after
+    each node's VJPs.
 
-    Pending gradients wait in a dict keyed by node; the heap holds (−creation
-    number, node), so the newest waiting node comes out first, its gradient
-    complete (leaves wait in the dict until the end).  `on_step(node, g,
-    [(input, gradient), ...])` is called after each VJP (the renderer's frames).
-    Without `keep`, each node is marked freed (see `is_freed`).  `walk_freed=True` is a walk on the
-    side (the renderer's, after `backward()`): a node whose links were cut ends it like a leaf (its
-    gradient is returned), and hooks and `retain_grad` are not run, so `.grad` and the user's hooks
-    see only the real backward.
+    Pending gradients wait in a dict keyed by node; the heap holds (−creation number, node), so
+    the newest waiting node comes out first, its gradient complete (its consumers are all newer);
+    leaves wait in the dict until the end.  Without `keep`, each node is marked freed (see
+    `is_freed`).  `walk_freed=True` is a walk on the side (the renderer's, after `backward()`):
+    a node whose links were cut ends it like a leaf, and hooks and `retain_grad` are not run.
     """
-    if tracers:
+    if tracers:  # autograd.compile is watching (autograd/compiler/build.py)
         tracers[-1].backward(roots, seeds, accumulate, only, create)
-        if on_step is None:
-            on_step = tracers[-1].step
+        on_step = on_step or tracers[-1].step
     pending: dict[Tensor, Any] = {}
     heap: list[tuple[int, Tensor]] = []
     for root, seed in zip(roots, seeds):
-        if root in pending:
+        if root in pending:  # a root given twice: its seeds add up
             pending[root] = pending[root] + seed
         else:
             pending[root] = seed
             if root._op is not None:
                 heappush(heap, (-root._seq, root))
-    restore = create and not _local.enabled
+    wanted, found = (None, pending) if only is None else (set(only), {})
+    restore = create and not _local.enabled  # a create_graph walk records its VJPs, even under no_grad
     if restore:
         _set_enabled(True)
-    wanted = None if only is None else set(only)
-    found: dict[Tensor, Any] = {}
     try:
         while heap:
             node = heappop(heap)[1]
             g = pending.pop(node)
             parents = node._parents
             if not parents or node._freed and not walk_freed:
-                if walk_freed:  # a big node whose links backward cut: its gradient stops here, as at a leaf
-                    pending[node] = g
-                    continue
-                raise RuntimeError(_FREED_MESSAGE.format(node=_label(node)))
+                if not walk_freed:
+                    raise RuntimeError(_FREED_MESSAGE.format(node=_label(node)))
+                pending[node] = g  # a big node whose links backward cut: its gradient stops here
+                continue
             if _rare[0] > node._seq:  # an in-place change, hook or retain_grad happened since it was made
                 g = _rare_node(node, g, create, walk_freed)
                 parents = node._parents  # (inputs changed in place since are rerouted to their earlier selves)
             if wanted is not None and node in wanted:
                 found[node] = g
             nd = node._data.ndim
-            if create:
+            if create:  # VJPs get Tensors, so they are recorded
                 args, out = parents, node
-            elif nd:
+            elif nd:  # VJPs get arrays
                 out = node._data
                 args = (parents[0]._data, parents[1]._data) if len(parents) == 2 else tuple(map(_data_of, parents))
-            else:
+            else:  # a 0-d node: numpy scalars
                 args, out = _scalars(parents, node._data)
             spec, params = node._op, node._params
             vjps = spec.vjps
-            grads = vjps[0](g, out, *args, **params) if spec.variadic else None
+            grads = vjps[0](g, out, *args, **params) if spec.variadic else None  # (one VJP for all inputs)
             step = [] if on_step is not None else None
             for i, p in enumerate(parents):
-                if not p._rg:
-                    continue
-                gi = vjps[i](g, out, *args, **params) if grads is None else grads[i]  # ḡ_i = VJP_i(ḡ)
-                if gi.shape != p._data.shape:
-                    gi = _unbroadcast(gi, p)
-                if step is not None:
-                    step.append((p, gi))
-                old = pending.get(p)
-                if old is None:  # its first gradient: queue it (a leaf just waits in `pending`)
-                    pending[p] = gi
-                    if p._op is not None:
-                        heappush(heap, (-p._seq, p))
-                else:
-                    pending[p] = old + gi
+                if p._rg:
+                    gi = vjps[i](g, out, *args, **params) if grads is None else grads[i]  # ḡ_i = VJP_i(ḡ)
+                    if gi.shape != p._data.shape:
+                        gi = _unbroadcast(gi, p)
+                    if step is not None:
+                        step.append((p, gi))
+                    old = pending.get(p)
+                    if old is None:  # its first gradient: queue it (a leaf just waits in `pending`)
+                        pending[p] = gi
+                        if p._op is not None:
+                            heappush(heap, (-p._seq, p))
+                    else:
+                        pending[p] = old + gi  # a node used several times: its gradients add up
             if step is not None:
                 on_step(node, g, step)
             if not keep:  # mark it walked; big nodes let go of their inputs (see is_freed)
@@ -1368,14 +1363,19 @@ def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, ac
     finally:
         if restore:
             _set_enabled(False)
-    if wanted is None:  # what reached the leaves, summed over every path
-        found = pending
-    else:
+    return _finish(found, pending, wanted, accumulate, create)
+
+
+def _finish(found: dict, pending: dict, wanted: set | None, accumulate: bool, create: bool) -> dict:
+    """What the walk returns: the leaves' gradients (summed over every path), or `only`'s; added
+    into `.grad` when accumulating."""
+    if wanted is not None:
         found.update((t, g) for t, g in pending.items() if t in wanted)
     if accumulate:
         for t, g in found.items():
             _accumulate(t, g, create)
     return found
+
 
 
 _data_of = operator.attrgetter("_data")

@@ -66,7 +66,7 @@ def _axes(x: Tensor, dim: Any, axis: Any, what: str, reduce: bool = True) -> tup
     return tuple(sorted(axes))
 
 
-def _keep(keepdim: bool | None, keepdims: bool | None) -> bool:
+def _keepdim(keepdim: bool | None, keepdims: bool | None) -> bool:
     return builtins.bool(keepdims if keepdims is not None else keepdim)
 
 
@@ -733,7 +733,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     """Σ over `dim` (all dims by default); `keepdim` keeps them with length 1."""
     _no_out(out, "sum")
     x = input if dtype is None else to(input, dtype)
-    return ops.sum(x, axis=_axes(x, dim, axis, "sum"), keepdims=_keep(keepdim, keepdims))
+    return ops.sum(x, axis=_axes(x, dim, axis, "sum"), keepdims=_keepdim(keepdim, keepdims))
 
 
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
@@ -741,7 +741,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     """The mean over `dim` (all dims by default)."""
     _no_out(out, "mean")
     x = input if dtype is None else to(input, dtype)
-    return ops.mean(x, axis=_axes(x, dim, axis, "mean"), keepdims=_keep(keepdim, keepdims))
+    return ops.mean(x, axis=_axes(x, dim, axis, "mean"), keepdims=_keepdim(keepdim, keepdims))
 
 
 def _extreme(input: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, out: Any, which: str) -> Any:
@@ -750,7 +750,7 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, o
     if isinstance(dim, Tensor):          # torch.max(a, b): the elementwise maximum
         return pair(input, dim)
     if dim is None:                      # numpy's spelling (axis=) or no dim: the values only
-        return op(input, axis=_axes(input, None, axis, which), keepdims=_keep(False, keepdims))
+        return op(input, axis=_axes(input, None, axis, which), keepdims=_keepdim(False, keepdims))
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"{which}(dim) takes one dim and returns (values, indices); use amax/amin for several")
     if input.ndim == 0:
@@ -782,13 +782,13 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = No
 def amax(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
          keepdims: bool | None = None) -> Tensor:
     """The max over `dim` (several allowed); ties share the gradient evenly."""
-    return ops.max(input, axis=_axes(input, dim, axis, "amax"), keepdims=_keep(keepdim, keepdims))
+    return ops.max(input, axis=_axes(input, dim, axis, "amax"), keepdims=_keepdim(keepdim, keepdims))
 
 
 def amin(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
          keepdims: bool | None = None) -> Tensor:
     """The min over `dim` (several allowed); ties share the gradient evenly."""
-    return ops.min(input, axis=_axes(input, dim, axis, "amin"), keepdims=_keep(keepdim, keepdims))
+    return ops.min(input, axis=_axes(input, dim, axis, "amin"), keepdims=_keepdim(keepdim, keepdims))
 
 
 def _pick(input: Tensor, index: np.ndarray, d: int) -> Tensor:
@@ -867,12 +867,12 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
            keepdims: bool | None = None) -> Tensor:
     """The index of the largest entry (over the flattened tensor when dim is None); no gradient."""
-    return _arg(np.argmax, input, dim if dim is not None else axis, _keep(keepdim, keepdims), "argmax")
+    return _arg(np.argmax, input, dim if dim is not None else axis, _keepdim(keepdim, keepdims), "argmax")
 
 
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
            keepdims: bool | None = None) -> Tensor:
-    return _arg(np.argmin, input, dim if dim is not None else axis, _keep(keepdim, keepdims), "argmin")
+    return _arg(np.argmin, input, dim if dim is not None else axis, _keepdim(keepdim, keepdims), "argmin")
 
 
 def _arg(fn: Any, x: Tensor, dim: Any, keepdim: bool, what: str) -> Tensor:
@@ -892,7 +892,7 @@ def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = N
          keepdims: bool | None = None, dtype: Any = None) -> Tensor:
     """Π over `dim` (all dims by default)."""
     x = input if dtype is None else to(input, dtype)
-    return ops.prod(x, axis=_axes(x, dim, axis, "prod"), keepdims=_keep(keepdim, keepdims))
+    return ops.prod(x, axis=_axes(x, dim, axis, "prod"), keepdims=_keepdim(keepdim, keepdims))
 
 
 def var(input: Tensor, dim: Any = None, *args: Any, correction: float | None = None, keepdim: bool = False,
@@ -922,7 +922,7 @@ def _centred(input: Tensor, dim: Any, args: tuple, correction: Any, unbiased: An
     axes = _axes(input, dim, axis, what)
     n = input.numel() if axes is None else builtins.int(np.prod([input.shape[a] for a in axes]))
     centred = input - ops.mean(input, axis=axes, keepdims=True)
-    return centred, axes, _keep(keepdim, keepdims), builtins.float(builtins.max(n - c, 0))
+    return centred, axes, _keepdim(keepdim, keepdims), builtins.float(builtins.max(n - c, 0))
 
 
 def _correction(args: tuple, correction: Any, unbiased: Any, ddof: Any) -> float:
@@ -942,14 +942,14 @@ def _correction(args: tuple, correction: Any, unbiased: Any, ddof: Any) -> float
 def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
               keepdims: bool | None = None) -> Tensor:
     """log Σ exp over `dim`, never overflowing."""
-    return ops.logsumexp(input, axis=_axes(input, dim, axis, "logsumexp"), keepdims=_keep(keepdim, keepdims))
+    return ops.logsumexp(input, axis=_axes(input, dim, axis, "logsumexp"), keepdims=_keepdim(keepdim, keepdims))
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, *, axis: Any = None,
          keepdims: bool | None = None) -> Tensor:
     """The p-norm over `dim` (all dims by default): 2 / "fro" Euclidean, 1, inf, or any p > 0."""
     axes = _axes(input, dim, axis, "norm")
-    keep = _keep(keepdim, keepdims)
+    keep = _keepdim(keepdim, keepdims)
     if p in (2, 2.0, "fro", None):
         return ops.norm(input, axis=axes, keepdims=keep)
     if p in (1, 1.0):
@@ -975,12 +975,12 @@ def cumsum(input: Tensor, dim: int | None = None, *, axis: int | None = None, dt
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Any = None,
         keepdims: bool | None = None) -> Tensor:
-    return _constant(np.all(unwrap(input), axis=_axes(input, dim, axis, "all"), keepdims=_keep(keepdim, keepdims)))
+    return _constant(np.all(unwrap(input), axis=_axes(input, dim, axis, "all"), keepdims=_keepdim(keepdim, keepdims)))
 
 
 def any(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Any = None,
         keepdims: bool | None = None) -> Tensor:
-    return _constant(np.any(unwrap(input), axis=_axes(input, dim, axis, "any"), keepdims=_keep(keepdim, keepdims)))
+    return _constant(np.any(unwrap(input), axis=_axes(input, dim, axis, "any"), keepdims=_keepdim(keepdim, keepdims)))
 
 
 def count_nonzero(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:

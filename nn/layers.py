@@ -314,5 +314,4 @@ class MLP(Sequential):
             elif output_activation:
                 layers.append(get_activation(output_activation))
         super().__init__(*layers)
-        self.sizes = list(sizes)
 

@@ -467,7 +467,7 @@ class Builder:
         for k, gx in enumerate(parts):
             if gx is None:
                 continue
-            gx = self._fit(gx, ins[k], group)
+            gx = self._unbroadcast(gx, ins[k], group)
             value = self.values.get(gx.key)
             if np.shape(value) != np.shape(theirs[k]) or not _close(value, theirs[k]):
                 return False
@@ -506,7 +506,7 @@ class Builder:
         left = ", ".join(lhs) + ("," if spec.variadic and len(lhs) == 1 else "")
         self._line(f"{left} = {fname}({', '.join(args)})", refs, [o for o in outs if o is not None], group)
 
-    def _fit(self, gx: Var, v: Var, group: int) -> Var:
+    def _unbroadcast(self, gx: Var, v: Var, group: int) -> Var:
         """ḡ brought to the input's shape and dtype, as `engine._unbroadcast`: summed over broadcast axes."""
         value = np.asarray(self.values[gx.key])
         gshape, shape = value.shape, v.shape
