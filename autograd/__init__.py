@@ -8,11 +8,13 @@
 
 Where things live: the engine (Tensor, backward, grad modes, in-place rules) is
 `autograd/engine.py`; every operation with its vector-Jacobian product is in
-`autograd/ops.py`; the Tensor's PyTorch-style methods, which are also this
+`autograd/ops.py` (six the engine needs itself are defined in engine.py and
+re-exported there); the Tensor's PyTorch-style methods, which are also this
 package's functions (`autograd.sum(x, dim=1)` is `x.sum(dim=1)`), are in
 `autograd/methods.py`; factories and the seeded generator in
 `autograd/factories.py`; gradient checking in `autograd/check.py`; Jacobians and
-Hessians in `autograd/functional.py`; pictures in `autograd/viz`.
+Hessians in `autograd/functional.py`; `autograd.compile` in `autograd/compiler/`;
+pictures in `autograd/viz`.
 
 `import autograd as torch` runs most PyTorch tutorial code: `torch.nn` and
 `torch.optim` are this project's `nn` package and `nn.optim`, and

@@ -1,11 +1,14 @@
 """The engine: `Tensor`, how operations are recorded, and the backward walk.
 
-Room one of two.  Every operation and its vector-Jacobian product (VJP) lives in
-`autograd/ops.py`, which imports this module (never the other way round); the
-Tensor's PyTorch-style methods (`x + y`, `x.sum(dim=1)`, `x.add_(1)`) are
-installed by `autograd/methods.py`, one thin function per op.
+Room one of two.  The operations and their vector-Jacobian products (VJPs) live in
+`autograd/ops.py`, which imports this module (never the other way round), except
+the six the engine needs itself: `sum_to`, `broadcast_to` and `cast` (for
+`_unbroadcast`), and `getitem`, its VJP `scatter_add`, and `setitem` (for the
+in-place change of a slice), defined at the end of this file and re-exported
+by `ops`.  The Tensor's PyTorch-style methods (`x + y`, `x.sum(dim=1)`,
+`x.add_(1)`) are installed by `autograd/methods.py`.
 
-How it works, in five sentences:
+How it works, in five points:
 
 1. An op made by `primitive` runs its numpy forward on the inputs' arrays and,
    when gradients are wanted, returns a Tensor that remembers the op, its input
@@ -17,7 +20,8 @@ How it works, in five sentences:
 3. Broadcasting is undone here, once, when a gradient reaches an input whose
    shape differs (`_unbroadcast`), so no op can forget it.
 4. VJPs are written with operators and functions that accept both ndarrays and
-   Tensors.  A plain backward feeds them ndarrays (fast: nothing is recorded);
+   Tensors.  A plain backward feeds them ndarrays, or numpy scalars for 0-d nodes
+   (fast: nothing is recorded);
    `create_graph=True` feeds them Tensors, so the gradient is itself a graph and
    can be differentiated again (higher-order derivatives, no second rule set).
 5. In-place changes follow PyTorch's rules: each bumps a version, and a VJP
@@ -59,7 +63,8 @@ class _ThreadState(threading.local):
 
 
 _local = _ThreadState()
-# Fast paths: reading a thread-local costs 3× a plain global, and `_record` runs for every op.
+# Fast paths: reading a thread-local costs more than a plain global (benchmarks/README.md, "Costs met
+# on the way"), and `record` runs for every op.
 # `_off` holds one entry per thread whose grad mode is off, `_scoped` one per open module
 # scope, so the common case (every thread recording, no module) reads two plain lists.
 _off: list[None] = []
@@ -232,7 +237,8 @@ class Op:
     the VJPs reuse (they get it as `saved=`).  `view`: the output shares the
     first input's memory (reshape, transpose, basic indexing), so an in-place
     change of one is a change of the other.  `reads[i]`: the positions
-    (0 = the output y, 1.. = the inputs) whose values VJP i reads.
+    (0 = the output y, 1.. = the inputs) whose values VJP i reads ({-1}: not
+    known, so all of them).
     """
 
     __slots__ = ("name", "forward", "vjps", "variadic", "saves", "view", "reads")
@@ -325,11 +331,11 @@ def unwrap(x: Any) -> Any:
 def _own(t: Tensor) -> np.ndarray:
     """t's value as an ndarray that t owns, ready to be shared or written.
 
-    A 0-d result keeps the numpy scalar numpy computed: making a 0-d array costs
-    ~1,700 machine instructions, scalar arithmetic a tenth of what 0-d arrays cost,
-    and a scalar graph (report 000) is all 0-d results.  Whatever shares or
-    changes t's memory (a view, detach, .data, .numpy(), an in-place op) turns it
-    into a 0-d array first, so sharing works as for any array.
+    A 0-d result keeps the numpy scalar numpy computed: making a 0-d array and
+    computing with 0-d arrays both cost more than scalar arithmetic, and a scalar
+    graph (report 000) is all 0-d results (`benchmarks/README.md`, "0-d values").
+    Whatever shares or changes t's memory (a view, detach, .data, .numpy(), an
+    in-place op) turns it into a 0-d array first, so sharing works as for any array.
     """
     d = t._data
     if type(d) is not np.ndarray:
@@ -466,8 +472,10 @@ def _op_error(spec: Op, parents: Sequence[Tensor], e: Exception) -> Exception:
 def _with_constants(args: Sequence[Any]) -> tuple[Tensor, ...]:
     """`args` with every number or array wrapped as a constant Tensor.
 
-    A Python number takes the dtype of the Tensor it meets (float32 stays
-    float32, as in PyTorch); arrays keep their own dtype.
+    A Python number meeting a float Tensor takes its dtype (float32 stays
+    float32, as in PyTorch).  Other numbers become 0-d arrays of as_array's
+    dtypes (int64, float64, bool) and arrays keep their own dtype, so numpy's
+    promotion applies to them: an int32 tensor times 3 is int64 (PyTorch: int32).
     """
     like = None
     for a in args:
@@ -898,9 +906,10 @@ class Tensor:
 
         `gradient` is ∂L/∂self and must be given unless self has one element
         (`grad=` is accepted too).  Gradients *add* into `.grad` (zero them
-        between steps).  Without `retain_graph` the graph's saved values are
-        freed as it is walked (the structure stays, for pictures), so a second
-        backward through it is an error.  `create_graph=True` records the
+        between steps).  Without `retain_graph` every node walked is marked
+        freed, so a second backward through it is an error, and nodes of more
+        than `SMALL` entries let go of their inputs (smaller ones keep their
+        links, for pictures; see `is_freed`).  `create_graph=True` records the
         backward pass too, so gradients can be differentiated again.  `inputs`:
         accumulate only into these tensors.
         """
@@ -1273,7 +1282,8 @@ def _unbroadcast(g: Any, t: Tensor) -> Any:
 
 
 def _scalars(parents: tuple, out: np.ndarray) -> tuple[Any, Any]:
-    """A 0-d node's inputs and output as numpy scalars: their arithmetic is ~8× cheaper than 0-d arrays'."""
+    """A 0-d node's inputs and output as numpy scalars, whose arithmetic is cheaper than 0-d arrays'
+    (`benchmarks/README.md`, "0-d values")."""
     if len(parents) == 2:
         return (parents[0]._data[()], parents[1]._data[()]), out[()]
     return [p._data[()] for p in parents], out[()]
@@ -1286,10 +1296,10 @@ def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, ac
              only: list[Tensor] | None = None, on_step: Callable | None = None,
              walk_freed: bool = False) -> dict[Tensor, Any]:
     """The backward walk: from `roots` (seeded with `seeds`) back to the leaves.  Returns the
-    gradients that reached the leaves (and `only`'s tensors, by tensor), and adds them into
-    `.grad` when `accumulate`.  `Tensor.backward` and `grad` call it; so do tools (the renderer,
-    `compile`) that watch it through `on_step(node, ḡ, [(input, ḡ_input), ...])`, called after
-    each node's VJPs.
+    gradients that reached the leaves, by tensor (with `only`: those of `only`'s tensors instead),
+    and adds them into `.grad` when `accumulate`.  `Tensor.backward` and `grad` call it; so do
+    tools (the renderer, `compile`) that watch it through `on_step(node, ḡ, [(input, ḡ_input),
+    ...])`, called after each node's VJPs.
 
     Pending gradients wait in a dict keyed by node; the heap holds (−creation number, node), so
     the newest waiting node comes out first, its gradient complete (its consumers are all newer);
@@ -1566,9 +1576,10 @@ def walk(root: Tensor) -> Iterator[Tensor]:
 def is_freed(t: Tensor) -> bool:
     """True when a backward without retain_graph walked t (a second backward through it is an error).
 
-    Its links to its inputs are kept when it and its inputs are small (at most
-    `SMALL` entries), so lecture-size graphs can still be drawn; otherwise they
-    were cut, so big intermediate arrays are not kept alive.
+    Its links to its inputs are kept when it is small (at most `SMALL` entries,
+    whatever its inputs' sizes; 0-d nodes always), so lecture-size graphs can
+    still be drawn; otherwise they were cut, so big intermediate arrays are not
+    kept alive.
     """
     return t._freed
 

@@ -1,7 +1,9 @@
 """Making tensors: `tensor`, the factories (`zeros`, `randn`, ...), dtype names and the one seeded generator.
 
 Every random draw of the library comes from one generator: the factories here,
-`Tensor.normal_`/`uniform_`, nn's initialisers and `DataLoader(shuffle=True)`.
+`Tensor.normal_`/`uniform_`, nn's initialisers, dropout masks and
+`DataLoader(shuffle=True)` (unless that loader was given its own `seed=` or
+`generator=`; `gradcheck`'s random direction has its own `seed=` too).
 `manual_seed(n)` reseeds it, so one call makes a whole run repeatable (the
 numbers differ from PyTorch's: the generator is numpy's PCG64).
 """
@@ -26,7 +28,8 @@ _generator = np.random.default_rng(0)
 
 
 def manual_seed(seed: Any) -> np.random.Generator:
-    """Reseed the generator behind every random draw of the library (factories, init, shuffling)."""
+    """Reseed the generator behind the library's random draws (factories, init, dropout, and the shuffling
+    of a DataLoader without its own seed= or generator=); returns it."""
     global _generator
     _generator = np.random.default_rng(seed)
     return _generator

@@ -2,8 +2,9 @@
 
 Both are built from reverse mode: one backward pass per output entry (the
 Hessian is the Jacobian of the gradient, so its rows come from second
-derivatives, `create_graph=True`).  Fine for the sizes of a lesson; a 1000-input
-function costs 1000 backward passes.
+derivatives, `create_graph=True`).  Fine for the sizes of a lesson; a function
+with 1000 output entries costs 1000 backward passes, and so does the Hessian of a
+function of 1000 inputs.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The Tensor's PyTorch-style surface: each function here is both `autograd.f(x, ...)` and `x.f(...)`.
 
 Every function translates PyTorch's arguments (`dim=`, `keepdim=`, sizes as
-`*args`) into one op of `autograd/ops.py`; none computes a gradient itself.
+`*args`) into ops of `autograd/ops.py` (usually one; `var`, `std`, `norm(p=3)`
+and the like combine several), or, for results with no gradient (comparisons,
+`argmax`, `//`, `all`), into a constant tensor; none computes a gradient itself.
 Where PyTorch and numpy disagree, PyTorch's meaning wins (`transpose(0, 1)`
 swaps two dims, `max(dim)` returns values and indices, `==` is elementwise,
 `size()` is the shape); numpy's spelling keeps working where it does not
@@ -670,7 +672,8 @@ def flip(input: Tensor, dims: Any) -> Tensor:
 
 
 def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
-    """Pieces along `dim`: of `split_size` each (the last may be smaller), or of the listed sizes."""
+    """Pieces along `dim`: of `split_size_or_sections` entries each when it is an int (the last may be
+    smaller), or of the listed sizes."""
     d = wrap_dim(dim, input.ndim, "split")
     n = input.shape[d]
     if isinstance(split_size_or_sections, (builtins.int, np.integer)):

@@ -1,6 +1,9 @@
 """The op table: every differentiable operation, its forward and its VJP side by side.
 
-Room two of two (the engine is `autograd/engine.py`).  Each entry reads
+Room two of two (the engine is `autograd/engine.py`).  Six ops are the engine's
+own and are imported from it (`sum_to`, `broadcast_to`, `cast`, `getitem`,
+`scatter_add`, `setitem`: the engine needs them to undo broadcasting and to
+change a slice in place); all the others are defined here.  Each entry reads
 
     @primitive(vjp_for_input_0, vjp_for_input_1, ...)
     def name(inputs..., *, params...):

@@ -58,8 +58,8 @@ def one_blas_thread() -> Any:
     """Limit BLAS to one thread, at once; as a context manager, until the `with` block ends.
 
     The products of these networks are small, so a second BLAS thread gains
-    nothing; on a shared two-core machine two spinning BLAS threads made
-    MNIST-size SGD steps up to 20× slower (measured).  Uses threadpoolctl
+    nothing, and competing BLAS threads slow small steps down
+    (`benchmarks/README.md`, "one BLAS thread").  Uses threadpoolctl
     (installed with scikit-learn); without it this is a no-op context, and
     `OMP_NUM_THREADS=1` in the environment before Python starts does the same.
     """

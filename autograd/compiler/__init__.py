@@ -10,8 +10,9 @@
         opt.zero_grad(); loss = step(xb, yb); opt.step()
     print(step.source)          # the generated forward + backward, as readable Python
 
-How it works.  The first call with a signature (each argument's shape and dtype and
-whether it requires grad; Python numbers and other objects by value) runs the
+How it works.  The first call with a signature (grad mode; each tensor or array
+argument's shape and dtype and whether it requires grad; Python numbers, strings
+and None by value, other objects such as a module by identity) runs the
 function eagerly with a tracer on the engine (`autograd/compiler/build.py`), which
 writes, for every op and every VJP of the backward walk, the numpy lines of the
 rule table (`autograd/compiler/rules.py`) and checks each against the engine's
@@ -20,7 +21,8 @@ no Tensor, no graph, no heap; the array library is the one name `np`.  Later
 calls with the same signature run that function on the arguments' arrays and the
 closed-over tensors' *current* arrays (so an optimiser's in-place updates are
 seen), then add the gradients into `.grad` as `backward()` does.  A new signature
-traces again; the last `cache_size` (8) programs are kept.
+traces again; the last `cache_size` (8) programs are kept, and all are dropped when
+a global or closed-over name the function uses is rebound (`model = nn.MLP(...)`).
 
 What it checks.  The call after each trace runs the eager function beside the
 program and raises `CompileError` if any result or gradient differs by more than

@@ -746,7 +746,8 @@ def check_classes(labels: np.ndarray, classes: int) -> None:
 
 
 def _close(a: Any, b: Any) -> bool:
-    """Equal, or within a few units in the last place (a rule may associate a product differently)."""
+    """Equal, or within a relative 1e-12 (float64) / 1e-5 (float32): a rule may associate a product
+    differently."""
     a, b = np.asarray(a), np.asarray(b)
     if a.dtype != b.dtype and not (a.dtype.kind == b.dtype.kind == "f"):
         return False

@@ -223,7 +223,8 @@ def _swatch(fill: str, line: str, text: str, extra: str = "") -> str:
 
 
 def _heading(g: GraphModel, opts: Options, caption: str | None, frames: bool, note: str | None) -> str:
-    """The graph's label: the caption (if any), a note, and a one-line legend of the styles in use."""
+    """The graph's label: the caption (if any), the notes (`note`, and FREED_NOTE when nodes were freed),
+    and a legend of the styles in use, four entries to a row."""
     used = set(g.roles)
     cells = [_swatch(fill, line, text, ' STYLE="dashed"' if "dashed" in style else "")
              for role, (fill, line, style, text) in ROLE_STYLE.items() if role in used]
@@ -244,7 +245,7 @@ def _heading(g: GraphModel, opts: Options, caption: str | None, frames: bool, no
     notes = [n for n in (note, FREED_NOTE if "freed" in used else None) if n]
     rows += [f'<TR><TD ALIGN="LEFT">{font(n, color="#92400e", size=11)}</TD></TR>' for n in notes]
     if opts.legend:
-        # the legend wraps into rows of four entries, so it never makes a picture wider than its graph needs
+        # the legend wraps into rows of four entries, so a long legend does not widen the picture
         pairs = [cells[k:k + 4] for k in range(0, len(cells), 4)]
         legend = "".join("<TR>" + "".join(p) + "</TR>" for p in pairs)
         rows.append(f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'

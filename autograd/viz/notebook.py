@@ -2,10 +2,10 @@
 
 It checks that the modules a notebook needs are installed (one line says what to
 `pip install` if not), limits BLAS to one thread (`nn.tuning.one_blas_thread`:
-the notebooks multiply small matrices, and competing BLAS threads made that up to
-20× slower on a two-core machine), and says whether graph pictures will show
-(they need Graphviz's `dot`; without it a picture displays as one line saying how
-to install it, and everything else runs).
+the notebooks multiply small matrices, where competing BLAS threads only slow
+things down: `benchmarks/README.md`, "one BLAS thread"), and says whether graph
+pictures will show (they need Graphviz's `dot`; without it a picture displays as
+one line saying how to install it, and everything else runs).
 """
 
 from __future__ import annotations
