@@ -472,10 +472,11 @@ def _op_error(spec: Op, parents: Sequence[Tensor], e: Exception) -> Exception:
 def _with_constants(args: Sequence[Any]) -> tuple[Tensor, ...]:
     """`args` with every number or array wrapped as a constant Tensor.
 
-    A Python number meeting a float Tensor takes its dtype (float32 stays
-    float32, as in PyTorch).  Other numbers become 0-d arrays of as_array's
-    dtypes (int64, float64, bool) and arrays keep their own dtype, so numpy's
-    promotion applies to them: an int32 tensor times 3 is int64 (PyTorch: int32).
+    A Python number takes the dtype of the Tensor it meets when it is of the same
+    kind or lower (as in PyTorch): float32 x * 2.5 and int32 x * 3 keep x's dtype,
+    and an int that does not fit x's integer dtype is an error, not a wrap-around.
+    Other numbers become 0-d arrays of as_array's dtypes (int x * 2.5 is float64,
+    our default float; bool x + 1 is int64); arrays keep their own dtype.
     """
     like = None
     for a in args:
@@ -488,6 +489,10 @@ def _with_constants(args: Sequence[Any]) -> tuple[Tensor, ...]:
             out.append(a)
         elif isinstance(a, (int, float)) and not isinstance(a, bool) and like is not None and like.kind == "f":
             out.append(_leaf(like.type(a)))  # a numpy scalar (see _own)
+        elif isinstance(a, int) and not isinstance(a, bool) and like is not None and like.kind in "iu":
+            if not np.iinfo(like).min <= a <= np.iinfo(like).max:
+                raise RuntimeError(f"value {a} cannot be converted to the tensor's dtype {like} without overflow")
+            out.append(_leaf(like.type(a)))
         else:
             out.append(_leaf(as_array(a, None, "an operand")))
     return tuple(out)

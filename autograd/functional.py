@@ -15,12 +15,15 @@ from typing import Any
 import numpy as np
 
 from autograd.engine import Tensor, grad
+from autograd.ops import stack
 
 __all__ = ["jacobian", "hessian"]
 
 
-def _fresh(inputs: Any) -> tuple[tuple[Tensor, ...], bool]:
-    """The inputs as new leaves that require grad (the caller's tensors are not touched)."""
+def _fresh(inputs: Any, create_graph: bool) -> tuple[tuple[Tensor, ...], bool]:
+    """The inputs as tensors to differentiate at: new leaves that require grad (the caller's tensors
+    are not touched), except, with `create_graph`, the caller's own tensors that require grad (a view
+    of each), so the result can be differentiated with respect to them (as PyTorch)."""
     single = isinstance(inputs, Tensor)
     items = (inputs,) if single else tuple(inputs)
     out = []
@@ -29,7 +32,7 @@ def _fresh(inputs: Any) -> tuple[tuple[Tensor, ...], bool]:
             raise TypeError(f"jacobian/hessian: input {k} is a {type(x).__name__}, not a Tensor")
         if x.dtype.kind != "f":
             raise TypeError(f"jacobian/hessian: input {k} has dtype {x.dtype}; derivatives need float inputs")
-        out.append(Tensor(x.numpy(), requires_grad=True))
+        out.append(x.view_as(x) if create_graph and x.requires_grad else Tensor(x.numpy(), requires_grad=True))
     return tuple(out), single
 
 
@@ -40,7 +43,7 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, 
     (one Jacobian per input), and with several outputs a tuple of those.
     Example: the softmax Jacobian of report 002 eq. 1.4, `jacobian(softmax, z)` = diag(ŷ) − ŷŷᵀ.
     """
-    xs, single_in = _fresh(inputs)
+    xs, single_in = _fresh(inputs, create_graph)
     outs = func(*xs)
     single_out = isinstance(outs, Tensor)
     outs = (outs,) if single_out else tuple(outs)
@@ -48,28 +51,35 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, 
     for k, y in enumerate(outs):
         if not isinstance(y, Tensor):
             raise TypeError(f"jacobian: output {k} of func is a {type(y).__name__}, not a Tensor")
-        rows = [np.zeros((y.numel(),) + x.shape, dtype=x.dtype) for x in xs]
+        rows: list[list[Any]] = [[Tensor(np.zeros(x.shape, dtype=x.dtype))] * y.numel() for x in xs]
         if y.requires_grad:
-            for i in range(y.numel()):
+            for i in range(y.numel()):  # row i: the gradient of output entry i (one backward pass)
                 seed = np.zeros(y.numel(), dtype=y.dtype)
                 seed[i] = 1
                 gs = grad(y, xs, grad_outputs=seed.reshape(y.shape), retain_graph=True, allow_unused=True,
                           create_graph=create_graph)
                 for r, g in zip(rows, gs):
                     if g is not None:
-                        r[i] = g.numpy()
+                        r[i] = g
                     elif strict:
                         raise RuntimeError(f"jacobian(strict=True): output {k} does not depend on an input")
         elif strict:
             raise RuntimeError(f"jacobian(strict=True): output {k} does not depend on the inputs")
-        result.append(tuple(Tensor(r.reshape(y.shape + x.shape)) for r, x in zip(rows, xs)))
+        result.append(tuple(_rows(r, y.shape + x.shape, create_graph) for r, x in zip(rows, xs)))
     per_out = [r[0] if single_in else r for r in result]
     return per_out[0] if single_out else tuple(per_out)
 
 
+def _rows(rows: list[Tensor], shape: tuple, create_graph: bool) -> Tensor:
+    """The Jacobian rows as one tensor of `shape`: recorded (stack) under create_graph, else plain."""
+    if create_graph:
+        return stack(rows).reshape(shape)
+    return Tensor(np.stack([r.numpy() for r in rows]).reshape(shape))
+
+
 def hessian(func: Callable[..., Tensor], inputs: Any, create_graph: bool = False, strict: bool = False) -> Any:
     """∂²func/∂inputs² for a function with one output entry (as torch.autograd.functional.hessian)."""
-    xs, single_in = _fresh(inputs)
+    xs, single_in = _fresh(inputs, create_graph)
 
     def gradient(*args: Tensor) -> Any:
         y = func(*args)

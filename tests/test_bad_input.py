@@ -59,6 +59,9 @@ ERRORS = {
     "none_in_a_list": (lambda: Tensor([1.0, None, 3.0]), TypeError, r"contains None"),
     "none_deep_in_a_list": (lambda: Tensor([[1.0, 2.0], [3.0, None]]), TypeError, r"contains None"),
     "ragged_rows": (lambda: Tensor([[1, 2], [3]]), ValueError, r"ragged"),
+    # (torch wraps this one silently: int32 [1] * 2**40 gives [0])
+    "int_too_big_for_an_int32_tensor": (lambda: ag.tensor([1], dtype=ag.int32) * 2**40, RuntimeError,
+                                        r"1099511627776 cannot be converted to the tensor's dtype int32"),
     "ragged_deep": (lambda: Tensor([[[1.0]], [[1.0, 2.0]]]), ValueError, r"ragged"),
     "object_array": (lambda: Tensor(np.array([1, "a"], dtype=object)), ValueError, r"ragged or not numeric"),
     "object_in_a_list": (lambda: Tensor([object()]), ValueError, r"not numeric"),

@@ -8,6 +8,8 @@ asserts equal outputs and gradients: to 1e-12 in float64, 1e-5 in float32.
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -582,3 +584,13 @@ def test_show_prints_the_source_and_the_report_equations(capsys):
     assert "g_W0 = g_linear0.T @ x" in step.source          # ∂L/∂W in W's own (out, in) layout
     with pytest.raises(RuntimeError, match="has not been called"):
         _ = ag.compile(lambda: None).source
+
+
+def test_the_readme_shows_what_report_000s_program_prints_today(capsys):
+    """The README's compile section: its first code block, run, prints exactly its text block."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: compile -->", 1)[1].split("<!-- /section: compile -->", 1)[0]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    shown = re.search(r"```text\n(.*?)```", section, re.S).group(1)
+    exec(compile(code, "README.md (compile)", "exec"), {})
+    assert capsys.readouterr().out == shown

@@ -65,6 +65,14 @@ def float_list_is_the_default_float(torch):
 
 
 @habit
+def python_ints_keep_a_small_integer_dtype(torch):
+    x = torch.tensor([1, 2, 3], dtype=torch.int32)
+    u = torch.tensor([1, 2, 250], dtype=torch.uint8)
+    results = [x * 3, x + 1, 7 - x, x // 2, x % 2, u + 1, x * torch.tensor(2)]
+    return [str(r.dtype) for r in results], [r.tolist() for r in results]
+
+
+@habit
 def bool_list_is_bool(torch):
     m = torch.tensor([True, False])
     return m, str(m.dtype)
@@ -1300,6 +1308,19 @@ def assert_same(ours, theirs, where="result"):
     else:
         assert ours == theirs, f"{where}: {ours!r} vs torch {theirs!r}"
 
+@habit
+def jacobian_and_hessian_with_create_graph_can_be_differentiated(torch):
+    x = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
+    J = torch.autograd.functional.jacobian(lambda v: v**3, x, create_graph=True)
+    J.sum().backward()
+    g1 = x.grad.clone()
+    x.grad = None
+    H = torch.autograd.functional.hessian(lambda v: (v**3).sum(), x, create_graph=True)
+    H.sum().backward()
+    plain = torch.autograd.functional.jacobian(lambda v: v * 2, x)
+    return J, g1, H, x.grad, plain.requires_grad
+
+
 
 def test_there_are_at_least_100_snippets():
     assert len(SNIPPETS) >= 100, len(SNIPPETS)
@@ -1348,3 +1369,4 @@ def test_conveniences_beyond_torch():
     assert x.sum(axis=1, keepdims=True).shape == (2, 1) and x.astype(np.float32).dtype == np.float32
     assert x[::-1, 0].tolist() == [3.0, 1.0]  # negative steps (torch: ValueError)
     assert ag.tensor([1, 2], requires_grad=True).dtype == np.float64  # ints made float64 (torch: error)
+

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -142,8 +143,8 @@ class Compiled:
         builder = Builder(tensors, names, _closure_names(self.fn))
         engine.tracers.append(builder)
         try:
-            result = self.fn(*call_args, **call_kwargs)
-            builder.finish()
+            result, local_names = _with_local_names(self.fn, call_args, call_kwargs)
+            builder.finish(local_names)
         finally:
             engine.tracers.remove(builder)
         program = Program(builder, result, signature, name=_program_name(self.fn))
@@ -222,6 +223,30 @@ class Compiled:
 
     def __repr__(self) -> str:
         return f"<autograd.compile of {self.__name__}: {len(self.cache)} program(s) cached, {self.traces} trace(s)>"
+
+
+def _with_local_names(fn: Callable, args: list, kwargs: dict) -> tuple[Any, dict[int, str]]:
+    """fn(*args, **kwargs), and the names of fn's local variables that held tensors when it returned
+    (id(tensor) -> name), so the program says `a = x * m + b` where the function did."""
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    names: dict[int, str] = {}
+    previous = sys.getprofile()
+
+    def watch(frame: Any, event: str, arg: Any) -> None:
+        if event == "return" and frame.f_code is code:
+            for name, value in frame.f_locals.items():
+                if isinstance(value, Tensor) and not name.startswith("_"):
+                    names.setdefault(id(value), name)
+        if previous is not None:
+            previous(frame, event, arg)
+
+    if code is not None:
+        sys.setprofile(watch)
+    try:
+        return fn(*args, **kwargs), names
+    finally:
+        if code is not None:
+            sys.setprofile(previous)
 
 
 def compile(fn: Callable | None = None, *, check: bool = False, cache_size: int = CACHE_SIZE) -> Any:

@@ -44,7 +44,7 @@ class Var:
     """One value of the program: an argument, a closed-over tensor, a constant, an op's output, a gradient."""
 
     __slots__ = ("key", "kind", "tensor", "shape", "dtype", "hint", "name", "literal", "rg", "index", "op",
-                 "scope", "of", "expr")
+                 "scope", "of", "expr", "label")
 
     def __init__(self, key: str, kind: str, value: Any, hint: str = "", tensor: Tensor | None = None) -> None:
         self.key, self.kind, self.tensor, self.hint = key, kind, tensor, hint
@@ -59,6 +59,7 @@ class Var:
         self.scope: str | None = None
         self.of: Var | None = None        # for a gradient: the value it is the gradient of
         self.expr = ""                    # set when written into its user's line (for comments)
+        self.label: str | None = None     # the user's name for it: its `.name`, or the local variable that held it
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.name or self.key} {self.shape}>"
@@ -313,8 +314,13 @@ class Builder:
             "compiled. Do in-place updates, hooks and retain_grad outside the compiled function (e.g. "
             "opt.step() after calling it), or write the change out of place (y = x + 1).")
 
-    def finish(self) -> None:
+    def finish(self, local_names: dict[int, str] | None = None) -> None:
+        """End the trace; `local_names` (id(tensor) -> the traced function's local variable holding it
+        when it returned) name op outputs the user did not name with `.name`."""
         self._close_backward()
+        for v in self.vars:
+            if v.tensor is not None:
+                v.label = v.tensor.name or (local_names or {}).get(id(v.tensor)) if v.kind == "op" else v.tensor.name
 
     def _class_rows(self, Y: Var, params: dict, scope: str | None) -> Var:
         """cross_entropy's target rows Y, when they are the one-hot rows of an integer tensor of the trace.

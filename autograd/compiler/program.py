@@ -6,8 +6,9 @@ From the `Builder`'s lines (`autograd/compiler/build.py`) this module
 2. replaces copies (`g_a = g_y`) by the value itself, except where a copy names a leaf's gradient,
 3. writes an intermediate used once in the forward pass into its user (`a = x * m + b`),
 4. names every value: arguments by the function's parameters, closed-over tensors by their
-   `.name` or module path (`W0`, `b0`), op outputs by their `.name`, else by their module
-   (`linear0`) or op (`mul1`), gradients `g_<name>`,
+   `.name` or module path (`W0`, `b0`), op outputs by their `.name`, else by the traced
+   function's local variable that held them when it returned (`a`, `loss`), else by their
+   module (`linear0`) or op (`mul1`), gradients `g_<name>`,
 5. writes the function with a comment per backward step (the op, its rule, the report's equation),
 6. and runs it: arrays in, arrays out, the leaves' `.grad` filled as `backward()` fills them.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -172,26 +173,6 @@ def _result_code(spec: Any, env: dict[str, Any]) -> str:
     return "[" + ", ".join(items) + "]"
 
 
-def _rebuild(spec: Any, outs: tuple, tensors: Sequence[Any], externals: list[Tensor]) -> Any:
-    kind = spec[0]
-    if kind == "out":
-        value = outs[spec[1]]
-        return from_numpy(value if type(value) is np.ndarray else np.asarray(value))
-    if kind == "input":
-        return tensors[spec[2]] if spec[1] == "arg" else externals[spec[2]]
-    if kind == "grad":
-        leaf = tensors[spec[2]] if spec[1] == "arg" else externals[spec[2]]
-        return leaf.grad
-    if kind == "value":
-        return spec[1]
-    if kind == "named":
-        return spec[1](*[_rebuild(s, outs, tensors, externals) for s in spec[2]])
-    if kind == "dict":
-        return {k: _rebuild(s, outs, tensors, externals) for k, s in spec[1]}
-    items = [_rebuild(s, outs, tensors, externals) for s in spec[1]]
-    return tuple(items) if kind == "tuple" else items
-
-
 # ----------------------------------------------------------------------------- cleaning the lines
 
 def _live(lines: list[Line], needed: list[Var]) -> list[Line]:
@@ -210,7 +191,7 @@ def _live(lines: list[Line], needed: list[Var]) -> list[Line]:
 
 def _named(v: Var) -> bool:
     """An argument, a closed-over tensor, or a tensor the user named: its gradient keeps its own line."""
-    return v.kind in ("arg", "ext") or (v.tensor is not None and bool(v.tensor.name))
+    return v.kind in ("arg", "ext") or bool(v.label)
 
 
 _COPY = re.compile(r"^\{0\} = \{(\d+)\}$")
@@ -299,7 +280,7 @@ def _inline(lines: list[Line], builder: Builder, protect: set[int]) -> list[Line
             src = by_target.get(id(v))
             if (src is None or id(src) in dropped or v in line.targets or uses.get(id(v)) != 1
                     or id(v) in protect or not forward[id(src)] or v.kind not in ("op", "tmp")
-                    or (v.tensor is not None and v.tensor.name) or not _inlinable(src)):
+                    or v.label or not _inlinable(src)):
                 continue
             _substitute(line, k, src)
             dropped.add(id(src))
@@ -520,8 +501,8 @@ def _name_all(builder: Builder, lines: list[Line], outputs: list[Var], grads: li
     def base(v: Var) -> str:
         """What a value would be called (also for one written into its user's line, for its gradient)."""
         if v.kind == "op":
-            if v.tensor is not None and v.tensor.name:
-                return v.tensor.name
+            if v.label:
+                return v.label
             if id(v) in last_of_scope:
                 return last_of_scope[id(v)]
             src = _source(builder, v)
@@ -534,7 +515,7 @@ def _name_all(builder: Builder, lines: list[Line], outputs: list[Var], grads: li
         if v.kind == "const":
             names[id(v)] = v.literal if v.literal is not None else take(v.hint or "c", counted=v.hint == "c")
         elif v.kind == "op":
-            counted = v.tensor is None or not v.tensor.name
+            counted = not v.label
             counted = counted and id(v) not in last_of_scope and not (v.op == "transpose" and _source(builder, v))
             names[id(v)] = take(base(v), counted=counted)
         elif v.kind in ("tmp", "saved"):

@@ -33,7 +33,8 @@ INSTALL_HINT = ("Graphviz's `dot` program is needed to turn the graph into a pic
                 "PATH. Install it: Debian/Ubuntu `sudo apt-get install graphviz`, macOS `brew install graphviz`, "
                 "conda `conda install graphviz`. The DOT text does not need it: `g.source` holds it and "
                 "`g.save('graph.dot')` writes it.")
-FREED_NOTE = ("backward() freed the nodes drawn grey and dashed: their inputs (more than 1,024 entries) are not kept. "
+FREED_NOTE = ("backward() freed the nodes drawn grey and dashed: nodes of more than 1,024 entries let go of their "
+              "inputs. "
               "To see them, draw before backward() or call backward(retain_graph=True).")
 
 FONT = "Helvetica"
