@@ -53,7 +53,8 @@ def run_case(case: str, engine: str, quick: bool, default_malloc: bool = False) 
     cmd += (["--quick"] if quick else []) + (["--default-malloc"] if default_malloc else [])
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **THREADS})
     if proc.returncode != 0:
-        return {"case": case, "engine": engine, "skipped": "failed: " + proc.stderr.strip().splitlines()[-1]}
+        last = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]  # (killed: no stderr)
+        return {"case": case, "engine": engine, "skipped": "failed: " + last}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -151,7 +152,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {case:12s} {engine:10s} {_cell(results[-1])}", flush=True)
     text = table(results, args.engines)
     print(text)
-    doc = {"machine": machine(), "quick": args.quick, "tune_malloc": not args.default_malloc, "threads": THREADS,
+    doc = {"machine": machine(), "quick": args.quick, "rounds": args.rounds, "tune_malloc": not args.default_malloc,
+           "threads": THREADS,
            "results": results,
            "ratios": ratios(results), "table": text}
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -23,12 +23,6 @@ DATA = data.SHARED_DATA
 needs_mnist = pytest.mark.skipif(not (DATA / "mnist").is_dir(), reason="../shared/data/mnist absent")
 
 
-@pytest.fixture
-def no_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No data location given and the default one absent: the tasks run on their stand-ins."""
-    monkeypatch.delenv(data.DATA_ENV_VAR, raising=False)
-    monkeypatch.setattr(data, "SHARED_DATA", tmp_path / "no-shared-data")
-
 
 def read_metrics(out: Path) -> dict:
     return json.loads((out / "metrics.json").read_text())

@@ -22,12 +22,6 @@ DATA = data.SHARED_DATA
 needs_data = pytest.mark.skipif(not (DATA / "ngram4").is_dir(), reason="../shared/data is absent")
 
 
-@pytest.fixture
-def no_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No data location given and the default one absent: the tasks run on their stand-ins."""
-    monkeypatch.delenv(data.DATA_ENV_VAR, raising=False)
-    monkeypatch.setattr(data, "SHARED_DATA", tmp_path / "no-shared-data")
-
 WORDS = {0: ["clinic", "dose", "shot", "study"], 1: ["poison", "lies", "scam", "danger"],
          2: ["safe", "protect", "thanks", "grateful"]}
 

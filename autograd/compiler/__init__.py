@@ -230,23 +230,20 @@ def _with_local_names(fn: Callable, args: list, kwargs: dict) -> tuple[Any, dict
     (id(tensor) -> name), so the program says `a = x * m + b` where the function did."""
     code = getattr(inspect.unwrap(fn), "__code__", None)
     names: dict[int, str] = {}
-    previous = sys.getprofile()
+    if code is None or sys.getprofile() is not None:  # (a profiler is running: names fall back to the ops')
+        return fn(*args, **kwargs), names
 
     def watch(frame: Any, event: str, arg: Any) -> None:
         if event == "return" and frame.f_code is code:
             for name, value in frame.f_locals.items():
                 if isinstance(value, Tensor) and not name.startswith("_"):
                     names.setdefault(id(value), name)
-        if previous is not None:
-            previous(frame, event, arg)
 
-    if code is not None:
-        sys.setprofile(watch)
+    sys.setprofile(watch)
     try:
         return fn(*args, **kwargs), names
     finally:
-        if code is not None:
-            sys.setprofile(previous)
+        sys.setprofile(None)
 
 
 def compile(fn: Callable | None = None, *, check: bool = False, cache_size: int = CACHE_SIZE) -> Any:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -469,6 +470,7 @@ def _name_all(builder: Builder, lines: list[Line], outputs: list[Var], grads: li
     used: set[str] = set(RESERVED) | set(builder.calls)
     names: dict[int, str] = {}
     counters: dict[str, int] = {}
+    suffixes: dict[str, int] = {}  # base -> the next _k to try (so n values of one name cost n, not n²)
 
     def take(base: str, counted: bool = False) -> str:
         base = identifier(base)
@@ -477,10 +479,12 @@ def _name_all(builder: Builder, lines: list[Line], outputs: list[Var], grads: li
             name = f"{base}{counters[base]}"
         else:
             name = base
-        k = 2
+        k = suffixes.get(base, 2)
         while name in used:
             name = f"{base}_{k}"
             k += 1
+        if name != base:
+            suffixes[base] = k
         used.add(name)
         return name
 
@@ -576,6 +580,7 @@ def _render(builder: Builder, lines: list[Line], outputs: list[Var], grads: list
             '    """']
     body: list[str] = []
     section, group = None, None
+    group_sizes = Counter(line.group for line in lines)
     for line in lines:
         g = builder.groups[line.group]
         if g.section != section:
@@ -584,7 +589,7 @@ def _render(builder: Builder, lines: list[Line], outputs: list[Var], grads: list
         if line.group != group:
             group = line.group
             comment = _comment(g, names, builder) if g.section == "backward" else (
-                f"# {g.title}" if sum(1 for x in lines if x.group == line.group) > 1 else "")
+                f"# {g.title}" if group_sizes[line.group] > 1 else "")
             if comment:
                 body.append("    " + comment)
         body.append("    " + line.text.format(*[names.get(id(v), "_") for v in line.refs]))
