@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point: sets up everything on a fresh machine with only Python, then runs.
 #   bash run.sh demo    set up, then run the main demo (graphs + report 000's gradients)
-#   bash run.sh test    set up, then run the whole test suite
+#   bash run.sh test    set up, then check the style (ruff check, ruff format --check) and run the whole test suite
 #   bash run.sh setup   set up only
 #   bash run.sh docs    set up (with the docs extra), then build the class website into out/site/
 # Set-up: a virtualenv in .venv with the project and its extras; Graphviz's `dot`
@@ -41,7 +41,9 @@ pip_install "micrograd==0.1.0" 2>/dev/null || echo "run.sh: micrograd not instal
 case "${1:-test}" in
   setup) ;;
   demo) "$VENV/bin/python" -m tasks.demo "${@:2}" ;;
-  test) "$VENV/bin/python" -m pytest -q "${@:2}" ;;
+  test) "$VENV/bin/ruff" check -q . && "$VENV/bin/ruff" format --check -q . \
+          || { echo "run.sh: ruff found style problems (ruff check --fix . && ruff format .)"; exit 1; }
+        "$VENV/bin/python" -m pytest -q "${@:2}" ;;
   docs) pip_install -e ".[docs]" && "$VENV/bin/python" docs/build.py "${@:2}" ;;  # MathJax via npm, cached in out/
   *) echo "usage: bash run.sh [demo|test|setup|docs]"; exit 2 ;;
 esac

@@ -60,16 +60,40 @@ autograd = _sys.modules[__name__]  # so `torch.autograd.grad` runs unchanged aft
 def __getattr__(name: str):  # `torch.nn` and `torch.optim` after `import autograd as torch`
     if name == "nn":
         import nn
+
         return nn
     if name == "optim":
         from nn import optim
+
         return optim
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")
 
 
 __all__ = [
-    "Tensor", "Parameter", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
-    "primitive", "module_scope", "walk", "inputs_of", "is_freed", "from_numpy", "gradcheck", "numerical_grad",
-    "jacobian", "hessian", "functional", "ops", "cross_entropy", "MaxResult", "compile",
-    *_dtype_names, *_factory_names, *_method_names,
+    "Tensor",
+    "Parameter",
+    "grad",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+    "primitive",
+    "module_scope",
+    "walk",
+    "inputs_of",
+    "is_freed",
+    "from_numpy",
+    "gradcheck",
+    "numerical_grad",
+    "jacobian",
+    "hessian",
+    "functional",
+    "ops",
+    "cross_entropy",
+    "MaxResult",
+    "compile",
+    *_dtype_names,
+    *_factory_names,
+    *_method_names,
 ]

@@ -16,8 +16,9 @@ def _as_inputs(inputs: Any) -> list[Tensor]:
     return [inputs] if isinstance(inputs, Tensor) else list(inputs)
 
 
-def numerical_grad(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 1e-6,
-                   direction: np.ndarray | None = None) -> list[np.ndarray]:
+def numerical_grad(
+    fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 1e-6, direction: np.ndarray | None = None
+) -> list[np.ndarray]:
     """∂⟨v, fn(inputs)⟩/∂inputs by central differences, one entry at a time.
 
     `v` is `direction` (default: ones, i.e. the sum of the outputs).
@@ -39,8 +40,14 @@ def numerical_grad(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: flo
     return grads
 
 
-def gradcheck(fn: Callable[..., Tensor], inputs: Tensor | Sequence[Tensor], eps: float = 1e-6,
-              atol: float = 1e-5, rtol: float = 1e-3, seed: int = 0) -> bool:
+def gradcheck(
+    fn: Callable[..., Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int = 0,
+) -> bool:
     """Compare reverse-mode gradients of `fn(*inputs)` with central differences.
 
     Inputs must be float64 tensors with `requires_grad=True` (float32 has too
@@ -56,8 +63,7 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Tensor | Sequence[Tensor], eps:
             raise ValueError(f"gradcheck: input {i} (shape {x.shape}) has requires_grad=False")
     out = fn(*inputs)
     v = np.random.default_rng(seed).standard_normal(out.shape) if out.numel() > 1 else None
-    analytic = grad(out, inputs, grad_outputs=v if v is not None else np.ones_like(out.numpy()),
-                    allow_unused=True)
+    analytic = grad(out, inputs, grad_outputs=v if v is not None else np.ones_like(out.numpy()), allow_unused=True)
     numeric = numerical_grad(fn, inputs, eps, v)
     for i, (a, n) in enumerate(zip(analytic, numeric)):
         a = np.zeros_like(n) if a is None else a.numpy()
@@ -65,7 +71,9 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Tensor | Sequence[Tensor], eps:
         err[np.isnan(a) | np.isnan(n)] = np.inf  # a NaN on either side is a failure, never a pass
         if err.size and err.max() > 0:
             k = np.unravel_index(np.argmax(err), err.shape)
-            raise AssertionError(f"gradcheck failed for input {i} (shape {inputs[i].shape}) at index "
-                                 f"{tuple(int(j) for j in k)}: backward gives {a[k]:.10g}, finite "
-                                 f"differences give {n[k]:.10g} (atol={atol}, rtol={rtol})")
+            raise AssertionError(
+                f"gradcheck failed for input {i} (shape {inputs[i].shape}) at index "
+                f"{tuple(int(j) for j in k)}: backward gives {a[k]:.10g}, finite "
+                f"differences give {n[k]:.10g} (atol={atol}, rtol={rtol})"
+            )
     return True

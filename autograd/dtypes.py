@@ -16,5 +16,20 @@ long = np.int64
 bool = np.bool_  # noqa: A001
 dtype = np.dtype
 
-__all__ = ["float16", "half", "float32", "float", "float64", "double", "int8", "int16", "int32", "int64",
-           "uint8", "int", "long", "bool", "dtype"]
+__all__ = [
+    "float16",
+    "half",
+    "float32",
+    "float",
+    "float64",
+    "double",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "int",
+    "long",
+    "bool",
+    "dtype",
+]

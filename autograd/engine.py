@@ -46,14 +46,37 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "Tensor", "Op", "primitive", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-    "is_grad_enabled", "module_scope", "grad", "walk", "inputs_of", "is_freed", "unwrap", "from_numpy",
-    "inplace", "record", "backprop", "tracers", "accumulate_grad", "Parameter", "GradFn", "AccumulateGrad",
-    "RemovableHandle", "SMALL", "is_basic_index",
+    "Tensor",
+    "Op",
+    "primitive",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+    "module_scope",
+    "grad",
+    "walk",
+    "inputs_of",
+    "is_freed",
+    "unwrap",
+    "from_numpy",
+    "inplace",
+    "record",
+    "backprop",
+    "tracers",
+    "accumulate_grad",
+    "Parameter",
+    "GradFn",
+    "AccumulateGrad",
+    "RemovableHandle",
+    "SMALL",
+    "is_basic_index",
 ]
 
 
 # ----------------------------------------------------------------------------- grad mode (per thread)
+
 
 class _ThreadState(threading.local):
     """What each thread records: is grad mode on, and which nn.Module is building nodes now."""
@@ -109,6 +132,7 @@ class _GradMode:
     def __call__(self, fn: Callable) -> Callable:
         enabled = self.enabled
         if inspect.isgeneratorfunction(fn):
+
             @functools.wraps(fn)
             def generator(*args: Any, **kwargs: Any) -> Any:
                 gen = fn(*args, **kwargs)
@@ -120,12 +144,14 @@ class _GradMode:
                         except StopIteration as stop:
                             return stop.value
                     sent = yield value
+
             return generator
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with _GradMode(enabled):
                 return fn(*args, **kwargs)
+
         return wrapper
 
 
@@ -221,8 +247,9 @@ def _value_reads_plain(code: Any, wanted: set[str]) -> frozenset[str]:
         loaded = ins.argval if isinstance(ins.argval, tuple) else (ins.argval,)
         nxt = instructions[k + 1] if k + 1 < len(instructions) else None
         for name in loaded:
-            if name in wanted and not (nxt is not None and nxt.opname == "LOAD_ATTR" and len(loaded) == 1
-                                       and nxt.argval in _METADATA):
+            if name in wanted and not (
+                nxt is not None and nxt.opname == "LOAD_ATTR" and len(loaded) == 1 and nxt.argval in _METADATA
+            ):
                 read.add(name)
     return frozenset(read)
 
@@ -243,8 +270,15 @@ class Op:
 
     __slots__ = ("name", "forward", "vjps", "variadic", "saves", "view", "reads")
 
-    def __init__(self, name: str, forward: Callable, vjps: tuple[Callable, ...], variadic: bool = False,
-                 saves: bool = False, view: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        forward: Callable,
+        vjps: tuple[Callable, ...],
+        variadic: bool = False,
+        saves: bool = False,
+        view: bool = False,
+    ) -> None:
         self.name, self.forward, self.vjps = name, forward, vjps
         self.variadic, self.saves, self.view = variadic, saves, view
         self.reads = tuple(_positions_read(v) for v in vjps)
@@ -266,8 +300,14 @@ def _positions_read(vjp: Callable) -> frozenset[int]:
     return frozenset(k for k, name in enumerate(positional) if name in read)
 
 
-def primitive(*vjps: Callable, forward: Callable | None = None, name: str | None = None,
-              variadic: bool = False, saves: bool = False, view: bool = False) -> Callable:
+def primitive(
+    *vjps: Callable,
+    forward: Callable | None = None,
+    name: str | None = None,
+    variadic: bool = False,
+    saves: bool = False,
+    view: bool = False,
+) -> Callable:
     """Make a differentiable function from a numpy forward and its VJPs.
 
     As a decorator on the forward (the usual way; the op table reads this way)::
@@ -286,14 +326,23 @@ def primitive(*vjps: Callable, forward: Callable | None = None, name: str | None
     Called on plain arrays, the op is just its forward: that is how VJPs written
     with these functions stay fast during an ordinary backward.
     """
+
     def make(doc_fn: Callable | None) -> Callable:
         fwd = forward if forward is not None else doc_fn
         op_name = name or doc_fn.__name__
         spec = Op(op_name, fwd, vjps, variadic, saves, view)
         # keyword defaults of the forward (dim=-1, ...) are recorded too, so VJPs always see them
         src = doc_fn if doc_fn is not None else fwd
-        defaults = {k: p.default for k, p in inspect.signature(src).parameters.items()
-                    if p.kind is p.KEYWORD_ONLY and p.default is not p.empty} if inspect.isfunction(src) else {}
+        defaults = (
+            {
+                k: p.default
+                for k, p in inspect.signature(src).parameters.items()
+                if p.kind is p.KEYWORD_ONLY and p.default is not p.empty
+            }
+            if inspect.isfunction(src)
+            else {}
+        )
+
         def op(*args: Any, **params: Any) -> Any:
             for a in args:
                 if isinstance(a, Tensor):
@@ -348,8 +397,16 @@ _next_seq = itertools.count(1).__next__  # numbers recorded ops (and in-place ch
 _rare = [0]  # creation number of the last in-place change, hook or retain_grad (see backprop)
 
 
-def _fill(t: Tensor, data: np.ndarray, requires_grad: bool, op: Op | None, parents: tuple,
-          params: dict | None, seq: int, scope: str | None) -> Tensor:
+def _fill(
+    t: Tensor,
+    data: np.ndarray,
+    requires_grad: bool,
+    op: Op | None,
+    parents: tuple,
+    params: dict | None,
+    seq: int,
+    scope: str | None,
+) -> Tensor:
     """The one place a Tensor's fields are set (Tensor(), recorded ops, leaves, gradients)."""
     t._data = data
     t._rg = requires_grad
@@ -384,8 +441,11 @@ def record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
             break
     try:  # fast paths: unary and binary ops (nearly all) build no list
         if params:
-            data = (spec.forward(parents[0]._data, **params) if len(parents) == 1
-                    else spec.forward(*[p._data for p in parents], **params))
+            data = (
+                spec.forward(parents[0]._data, **params)
+                if len(parents) == 1
+                else spec.forward(*[p._data for p in parents], **params)
+            )
             if len(parents) == 2 and parents[0]._data.ndim != parents[1]._data.ndim:
                 data = _zero_d_rule(spec, parents, params, data)
         elif len(parents) == 2:
@@ -410,9 +470,16 @@ def record(spec: Op, args: Sequence[Any], params: dict) -> Tensor:
     if not _off or _local.enabled:
         for p in parents:
             if p._rg:
-                out = _fill(_new(Tensor), data, True, spec, parents,
-                            params if saved is None else {**params, "saved": saved},
-                            _next_seq(), _local.scope if _scoped else None)
+                out = _fill(
+                    _new(Tensor),
+                    data,
+                    True,
+                    spec,
+                    parents,
+                    params if saved is None else {**params, "saved": saved},
+                    _next_seq(),
+                    _local.scope if _scoped else None,
+                )
                 break
         else:
             out = _fill(_new(Tensor), data, False, None, (), None, 0, None)  # nothing recorded: a leaf
@@ -548,8 +615,10 @@ def _array_error(data: Any, what: str, e: Exception | None) -> Exception:
     big = _big_int(data)
     if big is not None:
         return OverflowError(f"{what} holds an integer too large for int64: {big}")
-    return ValueError(f"{what} is ragged or not numeric (rows of different lengths, or non-numbers): "
-                      f"{str(data)[:80]}" + (f" ({e})" if e else ""))
+    return ValueError(
+        f"{what} is ragged or not numeric (rows of different lengths, or non-numbers): "
+        f"{str(data)[:80]}" + (f" ({e})" if e else "")
+    )
 
 
 def _big_int(data: Any) -> int | None:
@@ -557,7 +626,7 @@ def _big_int(data: Any) -> int | None:
     stack = [data]
     while stack:
         item = stack.pop()
-        if isinstance(item, int) and not -2**63 <= item < 2**63:
+        if isinstance(item, int) and not -(2**63) <= item < 2**63:
             return item
         if isinstance(item, (list, tuple)):
             stack.extend(item)
@@ -596,6 +665,7 @@ def as_dtype(dtype: Any) -> np.dtype:
 
 # ----------------------------------------------------------------------------- Tensor
 
+
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 
@@ -620,20 +690,41 @@ class Tensor:
     # creation number of its memory's last in-place change, and how many there were; _history:
     # its earlier selves (see inplace); _hooks, _retains: see register_hook, retain_grad;
     # _borrowed: its array may be shared with another gradient (copy before writing).
-    __slots__ = ("_data", "_rg", "_grad", "name", "_op", "_parents", "_params", "_seq", "_scope", "_freed",
-                 "_base", "_changed", "_count", "_history", "_hooks", "_retains", "_borrowed", "__weakref__")
+    __slots__ = (
+        "_data",
+        "_rg",
+        "_grad",
+        "name",
+        "_op",
+        "_parents",
+        "_params",
+        "_seq",
+        "_scope",
+        "_freed",
+        "_base",
+        "_changed",
+        "_count",
+        "_history",
+        "_hooks",
+        "_retains",
+        "_borrowed",
+        "__weakref__",
+    )
     __array_priority__ = 1000
 
-    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None,
-                 *, device: Any = None) -> None:
+    def __init__(
+        self, data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None, *, device: Any = None
+    ) -> None:
         check_device(device)
         arr = as_array(data, dtype)
         if requires_grad and arr.dtype.kind != "f":
             if dtype is None and not isinstance(data, (np.ndarray, Tensor, np.generic)):
                 arr = arr.astype(_FLOAT)  # Tensor([1, 2], requires_grad=True): a convenience, float64
             else:
-                raise TypeError(f"requires_grad=True needs floating-point data, got dtype {arr.dtype} "
-                                f"(shape {arr.shape}); pass dtype=float64 or convert with .double() first")
+                raise TypeError(
+                    f"requires_grad=True needs floating-point data, got dtype {arr.dtype} "
+                    f"(shape {arr.shape}); pass dtype=float64 or convert with .double() first"
+                )
         _fill(self, arr if arr.ndim else arr[()], bool(requires_grad), None, (), None, 0, None)  # 0-d: see _own
         self.name = name
 
@@ -712,11 +803,15 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Make this leaf require (or stop requiring) gradients, in place; returns self."""
         if self._op is not None and not requires_grad:
-            raise RuntimeError("you can only change requires_grad flags of leaf tensors; "
-                               "use .detach() for a copy that is cut off from the graph")
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf tensors; "
+                "use .detach() for a copy that is cut off from the graph"
+            )
         if requires_grad and self._data.dtype.kind != "f":
-            raise TypeError(f"only floating-point tensors can require gradients, this one has dtype "
-                            f"{self.dtype}; convert it first with .double() or .float()")
+            raise TypeError(
+                f"only floating-point tensors can require gradients, this one has dtype "
+                f"{self.dtype}; convert it first with .double() or .float()"
+            )
         self._rg = bool(requires_grad)
         return self
 
@@ -727,8 +822,12 @@ class Tensor:
         intermediates after `retain_grad()`); None before.  Gradients add up across backward calls."""
         g = self._grad
         if g is None and self._op is not None and self._rg and not self._retains:
-            warnings.warn("The .grad of a tensor that is not a leaf is not kept by backward(); "
-                          "call .retain_grad() on it before backward() to keep it", UserWarning, stacklevel=2)
+            warnings.warn(
+                "The .grad of a tensor that is not a leaf is not kept by backward(); "
+                "call .retain_grad() on it before backward() to keep it",
+                UserWarning,
+                stacklevel=2,
+            )
         return g
 
     @grad.setter
@@ -822,8 +921,9 @@ class Tensor:
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
-            raise ValueError(f"item() needs a tensor with one element, got shape {self.shape} "
-                             f"({self._data.size} elements)")
+            raise ValueError(
+                f"item() needs a tensor with one element, got shape {self.shape} ({self._data.size} elements)"
+            )
         if tracers:
             tracers[-1].note(self, "item")
         return self._data.item()
@@ -875,8 +975,10 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(f"the truth value of a tensor with {self._data.size} elements (shape {self.shape}) "
-                               "is ambiguous; use .any() or .all()")
+            raise RuntimeError(
+                f"the truth value of a tensor with {self._data.size} elements (shape {self.shape}) "
+                "is ambiguous; use .any() or .all()"
+            )
         if tracers:
             tracers[-1].note(self, "bool")
         return bool(self._data.item())
@@ -905,8 +1007,15 @@ class Tensor:
     __hash__ = object.__hash__  # by identity, as in PyTorch (== is elementwise)
 
     # -- backward
-    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
-                 inputs: Sequence[Tensor] | None = None, *, grad: Any = None) -> None:
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Sequence[Tensor] | None = None,
+        *,
+        grad: Any = None,
+    ) -> None:
         """Fill `.grad` of every leaf this tensor depends on with ∂self/∂leaf.
 
         `gradient` is ∂L/∂self and must be given unless self has one element
@@ -978,8 +1087,9 @@ def wrap_dim(d: Any, ndim: int, what: str) -> int:
         raise TypeError(f"{what}: dim must be an integer, got {d!r}") from None
     n = ndim if ndim else 1
     if not -n <= d < n:
-        raise IndexError(f"{what}: dim {d} is out of range for a tensor with {ndim} dimensions "
-                         f"(valid: {-n} to {n - 1})")
+        raise IndexError(
+            f"{what}: dim {d} is out of range for a tensor with {ndim} dimensions (valid: {-n} to {n - 1})"
+        )
     return d % n
 
 
@@ -997,6 +1107,7 @@ def _bump(t: Tensor) -> None:
 
 
 # ----------------------------------------------------------------------------- grad_fn, for PyTorch habits
+
 
 class GradFn:
     """PyTorch's `grad_fn`: the backward function of the op that made a tensor.
@@ -1065,6 +1176,7 @@ class AccumulateGrad:
 
 # ----------------------------------------------------------------------------- in-place changes
 
+
 def inplace(t: Tensor, op: Callable, *args: Any, direct: Callable | None = None, **params: Any) -> Tensor:
     """t ← op(t, *args, **params), written into t's own memory, by PyTorch's rules; returns t.
 
@@ -1081,9 +1193,11 @@ def inplace(t: Tensor, op: Callable, *args: Any, direct: Callable | None = None,
         raise TypeError(f"in-place {_op_name(op)} needs a Tensor, got {type(t).__name__}")
     grad_on = not _off or _local.enabled
     if grad_on and t._rg and t._op is None:
-        raise RuntimeError(f"a leaf tensor that requires grad{_called(t)} is being used in an in-place "
-                           "operation; do it under `with no_grad():` (as optimisers do), or use an "
-                           "out-of-place op (y = x + 1)")
+        raise RuntimeError(
+            f"a leaf tensor that requires grad{_called(t)} is being used in an in-place "
+            "operation; do it under `with no_grad():` (as optimisers do), or use an "
+            "out-of-place op (y = x + 1)"
+        )
     if tracers:
         tracers[-1].note(t, f"the in-place {_op_name(op)}")
     _own(t)
@@ -1117,8 +1231,13 @@ def inplace(t: Tensor, op: Callable, *args: Any, direct: Callable | None = None,
 
 
 # the ufunc behind each Python operator that ops use as a forward (x += y runs np.add(x, y, out=x))
-_UFUNC_OF = {operator.add: np.add, operator.sub: np.subtract, operator.mul: np.multiply,
-             operator.truediv: np.true_divide, operator.neg: np.negative}
+_UFUNC_OF = {
+    operator.add: np.add,
+    operator.sub: np.subtract,
+    operator.mul: np.multiply,
+    operator.truediv: np.true_divide,
+    operator.neg: np.negative,
+}
 
 
 def _needs_value_before(spec: Op, args: tuple) -> bool:
@@ -1137,9 +1256,11 @@ def _inplace_on_a_slice(t: Tensor, op: Callable, args: tuple, params: dict) -> T
     transpose, expand) and views of views are not supported: an error says so."""
     base, parent = t._base, t._parents[0] if t._parents else None
     if t._op is None or t._op.name != "getitem" or parent is not base:
-        raise RuntimeError(f"in-place {_op_name(op)} on a view{_called(t)} of a tensor in the graph is "
-                           "supported for slices x[index] only (its base's gradient would be wrong); use an "
-                           "out-of-place op instead")
+        raise RuntimeError(
+            f"in-place {_op_name(op)} on a view{_called(t)} of a tensor in the graph is "
+            "supported for slices x[index] only (its base's gradient would be wrong); use an "
+            "out-of-place op instead"
+        )
     index = t._params["index"]
     before = _fill(_new(Tensor), t._data, t._rg, t._op, t._parents, t._params, t._seq, t._scope)
     if _needs_value_before(op.op, args):  # t as it is now (t itself becomes the slice of the new base below)
@@ -1160,9 +1281,11 @@ def _write_ufunc(t: Tensor, spec: Op, ufunc: np.ufunc, arrays: list) -> None:
     except (TypeError, ValueError) as e:  # numpy's casting and broadcasting errors, in PyTorch's words
         other = np.asarray(arrays[0]) if arrays else None
         if other is not None and not np.can_cast(np.result_type(t._data, other), t._data.dtype, "same_kind"):
-            raise RuntimeError(f"in-place {spec.name}: result type {np.result_type(t._data, other)} can't be cast "
-                               f"to the tensor's dtype {t._data.dtype}; use an out-of-place op or convert "
-                               "first") from None
+            raise RuntimeError(
+                f"in-place {spec.name}: result type {np.result_type(t._data, other)} can't be cast "
+                f"to the tensor's dtype {t._data.dtype}; use an out-of-place op or convert "
+                "first"
+            ) from None
         if not t._data.flags.writeable:
             raise RuntimeError(_READ_ONLY.format(op=spec.name)) from None
         raise RuntimeError(f"in-place {spec.name} on a tensor of shape {t.shape}: {e}") from None
@@ -1182,8 +1305,9 @@ def _write_direct(t: Tensor, direct: Callable, arrays: list, params: dict, spec:
     _bump(t)
 
 
-_READ_ONLY = ("in-place {op}: this tensor's memory is read-only (made by expand(), or from a read-only "
-              "array); use .clone() first")
+_READ_ONLY = (
+    "in-place {op}: this tensor's memory is read-only (made by expand(), or from a read-only array); use .clone() first"
+)
 
 
 def _called(t: Tensor) -> str:
@@ -1203,11 +1327,15 @@ def _write(t: Tensor, result: Any, op: Callable, bump: bool = True) -> None:
     if result is not arr:
         result = np.asarray(result)
         if result.shape != arr.shape:
-            raise RuntimeError(f"in-place {_op_name(op)}: the result has shape {result.shape} but the tensor "
-                               f"has shape {arr.shape} (an in-place op cannot change a tensor's shape)")
+            raise RuntimeError(
+                f"in-place {_op_name(op)}: the result has shape {result.shape} but the tensor "
+                f"has shape {arr.shape} (an in-place op cannot change a tensor's shape)"
+            )
         if not np.can_cast(result.dtype, arr.dtype, casting="same_kind"):
-            raise RuntimeError(f"in-place {_op_name(op)}: result type {result.dtype} can't be cast to the "
-                               f"tensor's dtype {arr.dtype}; use an out-of-place op or convert first")
+            raise RuntimeError(
+                f"in-place {_op_name(op)}: result type {result.dtype} can't be cast to the "
+                f"tensor's dtype {arr.dtype}; use an out-of-place op or convert first"
+            )
         if not arr.flags.writeable:
             raise RuntimeError(_READ_ONLY.format(op=_op_name(op)))
         np.copyto(arr, result, casting="same_kind")
@@ -1217,9 +1345,11 @@ def _write(t: Tensor, result: Any, op: Callable, bump: bool = True) -> None:
 
 # ----------------------------------------------------------------------------- backward
 
-_FREED_MESSAGE = ("Trying to backward through the graph a second time (or directly access saved tensors after "
-                  "they have already been freed): saved values of `{node}` were freed by the first backward(). "
-                  "Pass retain_graph=True to the first call if you need to go through it again.")
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed): saved values of `{node}` were freed by the first backward(). "
+    "Pass retain_graph=True to the first call if you need to go through it again."
+)
 
 
 def _seed(root: Tensor, gradient: Any, create: bool, what: str) -> Any:
@@ -1227,25 +1357,31 @@ def _seed(root: Tensor, gradient: Any, create: bool, what: str) -> Any:
     if not isinstance(root, Tensor):
         raise TypeError(f"{what}: outputs must be Tensors, got {type(root).__name__}")
     if not root._rg:
-        raise RuntimeError(f"element 0 of tensors does not require grad and does not have a grad_fn: the output "
-                           f"(shape {root.shape}) was computed from no tensor with requires_grad=True, or under "
-                           "no_grad()")
+        raise RuntimeError(
+            f"element 0 of tensors does not require grad and does not have a grad_fn: the output "
+            f"(shape {root.shape}) was computed from no tensor with requires_grad=True, or under "
+            "no_grad()"
+        )
     if gradient is None:
         if root._data.size != 1:
-            raise RuntimeError(f"grad can be implicitly created only for one-element outputs, but this tensor "
-                               f"has shape {root.shape}; pass {what.split('(')[0]}(gradient) of that shape (e.g. "
-                               "the tensor of ones), or reduce it with .sum() or .mean() first")
+            raise RuntimeError(
+                f"grad can be implicitly created only for one-element outputs, but this tensor "
+                f"has shape {root.shape}; pass {what.split('(')[0]}(gradient) of that shape (e.g. "
+                "the tensor of ones), or reduce it with .sum() or .mean() first"
+            )
         one = root._data.dtype.type(1)  # ∂root/∂root = 1; a numpy scalar for 0-d (see _scalars)
         arr = one if root._data.ndim == 0 else np.full(root._data.shape, one)
         return _leaf(np.asarray(arr)) if create else arr
     if isinstance(gradient, Tensor):
         arr = gradient._data
-    elif isinstance(gradient, np.ndarray) or (isinstance(gradient, (int, float, np.number))
-                                              and not isinstance(gradient, bool)):
+    elif isinstance(gradient, np.ndarray) or (
+        isinstance(gradient, (int, float, np.number)) and not isinstance(gradient, bool)
+    ):
         arr = np.asarray(gradient)
     else:
-        raise TypeError(f"{what} must be a Tensor (or an array) of the output's shape {root.shape}, "
-                        f"got {type(gradient).__name__}")
+        raise TypeError(
+            f"{what} must be a Tensor (or an array) of the output's shape {root.shape}, got {type(gradient).__name__}"
+        )
     if arr.shape != root._data.shape:
         raise ValueError(f"{what} has shape {arr.shape} but the output has shape {root.shape}")
     if arr.dtype.kind not in "fiub" or arr.dtype.kind == "b":
@@ -1277,7 +1413,9 @@ def _unbroadcast(g: Any, t: Tensor) -> Any:
     shape, dtype = t._data.shape, t._data.dtype
     gshape = g.shape
     if gshape != shape:
-        if len(gshape) > len(shape) or any(s == 1 and n != 1 for n, s in zip(gshape[len(gshape) - len(shape):], shape)):
+        if len(gshape) > len(shape) or any(
+            s == 1 and n != 1 for n, s in zip(gshape[len(gshape) - len(shape) :], shape)
+        ):
             g = sum_to(g, shape=shape)
         else:
             g = broadcast_to(g, shape=shape)
@@ -1297,9 +1435,16 @@ def _scalars(parents: tuple, out: np.ndarray) -> tuple[Any, Any]:
 SMALL = 1024  # entries: backward keeps the links of nodes this small (see is_freed)
 
 
-def backprop(roots: list[Tensor], seeds: list[Any], keep: bool, create: bool, accumulate: bool = True,
-             only: list[Tensor] | None = None, on_step: Callable | None = None,
-             walk_freed: bool = False) -> dict[Tensor, Any]:
+def backprop(
+    roots: list[Tensor],
+    seeds: list[Any],
+    keep: bool,
+    create: bool,
+    accumulate: bool = True,
+    only: list[Tensor] | None = None,
+    on_step: Callable | None = None,
+    walk_freed: bool = False,
+) -> dict[Tensor, Any]:
     """The backward walk: from `roots` (seeded with `seeds`) back to the leaves.  Returns the
     gradients that reached the leaves, by tensor (with `only`: those of `only`'s tensors instead),
     and adds them into `.grad` when `accumulate`.  `Tensor.backward` and `grad` call it; so do
@@ -1392,7 +1537,6 @@ def _finish(found: dict, pending: dict, wanted: set | None, accumulate: bool, cr
     return found
 
 
-
 _data_of = operator.attrgetter("_data")
 
 
@@ -1417,9 +1561,11 @@ def _run_hooks(t: Tensor, g: Any, hooks: dict, create: bool) -> Any:
         new = hook(arg)
         if new is not None:
             if not isinstance(new, Tensor) or new.shape != t.shape:
-                raise ValueError(f"a hook on a tensor of shape {t.shape} returned "
-                                 f"{type(new).__name__} {getattr(new, 'shape', '')}; it must return None or a "
-                                 "Tensor of the same shape")
+                raise ValueError(
+                    f"a hook on a tensor of shape {t.shape} returned "
+                    f"{type(new).__name__} {getattr(new, 'shape', '')}; it must return None or a "
+                    "Tensor of the same shape"
+                )
             g = new if create else (new._data[()] if new._data.ndim == 0 else new._data)
     return g
 
@@ -1457,10 +1603,12 @@ def _as_it_was(t: Tensor, seq: int, history: list) -> Tensor:
 
 def _version_message(node: Tensor, t: Tensor, k: int) -> str:
     what = f"its output {_label(t)}" if k < 0 else f"its input {k} {_label(t)}"
-    return (f"one of the variables needed for gradient computation has been modified by an inplace operation: "
-            f"the VJP of {node._op.name} (made as {_label(node)}) needs {what}, which was changed in place after "
-            f"the forward pass (now at version {t._version}). Compute the change out of place (y = x * 2 instead "
-            "of x.mul_(2)), or move it after backward() (e.g. opt.step() after loss.backward()).")
+    return (
+        f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"the VJP of {node._op.name} (made as {_label(node)}) needs {what}, which was changed in place after "
+        f"the forward pass (now at version {t._version}). Compute the change out of place (y = x * 2 instead "
+        "of x.mul_(2)), or move it after backward() (e.g. opt.step() after loss.backward())."
+    )
 
 
 def _label(t: Any) -> str:
@@ -1511,9 +1659,14 @@ def _accumulate(t: Tensor, g: Any, create: bool) -> None:
         _bump(old)
 
 
-def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
-         grad_outputs: Any = None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool = False) -> tuple[Tensor | None, ...]:
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
     """Gradients of `outputs` with respect to `inputs`, returned, not stored.
 
     Like `torch.autograd.grad`: `.grad` fields are not touched, `inputs` may be
@@ -1529,8 +1682,10 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
     else:
         gos = list(grad_outputs)
     if len(gos) != len(outs):
-        raise ValueError(f"grad(): {len(outs)} outputs but {len(gos)} grad_outputs; give one per output "
-                         "(None for one-element outputs)")
+        raise ValueError(
+            f"grad(): {len(outs)} outputs but {len(gos)} grad_outputs; give one per output "
+            "(None for one-element outputs)"
+        )
     seeds = [_seed(o, go, create_graph, f"grad(grad_outputs[{k}])") for k, (o, go) in enumerate(zip(outs, gos))]
     for k, t in enumerate(ins):
         if not t._rg:
@@ -1542,8 +1697,10 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
         g = found.get(t)
         if g is None:
             if not allow_unused:
-                raise RuntimeError(f"grad(): input {k} (shape {t.shape}) was not used to compute the outputs; "
-                                   "pass allow_unused=True to get None for it")
+                raise RuntimeError(
+                    f"grad(): input {k} (shape {t.shape}) was not used to compute the outputs; "
+                    "pass allow_unused=True to get None for it"
+                )
             result.append(None)
         elif isinstance(g, Tensor):
             result.append(_in_dtype(g, t))
@@ -1553,6 +1710,7 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
 
 
 # ----------------------------------------------------------------------------- the graph, for readers
+
 
 def inputs_of(t: Tensor) -> tuple[Tensor, ...]:
     """The tensors t was computed from (() for a leaf, and for a big node after backward freed it)."""
@@ -1594,6 +1752,7 @@ def is_freed(t: Tensor) -> bool:
 # in-place change of a slice (recorded as base[index] = value), so the ops these need live
 # here; autograd/ops.py re-exports them with the rest.
 
+
 def _sum_to_shape(x: np.ndarray, *, shape: tuple) -> np.ndarray:
     """Sum `x` down to `shape`: the inverse of broadcasting.
 
@@ -1611,7 +1770,7 @@ def _sum_to_shape(x: np.ndarray, *, shape: tuple) -> np.ndarray:
     return (x.sum(axis=axes, keepdims=True) if axes else x).reshape(shape)
 
 
-@primitive(lambda g, y, x, shape: broadcast_to(g, shape=x.shape))     # the VJP of a sum is a broadcast
+@primitive(lambda g, y, x, shape: broadcast_to(g, shape=x.shape))  # the VJP of a sum is a broadcast
 def sum_to(x: Any, *, shape: tuple) -> Any:
     """Sum x down to `shape` (undo broadcasting: sum over the axes broadcasting added or stretched)."""
     return _sum_to_shape(x, shape=shape)
@@ -1623,7 +1782,7 @@ def broadcast_to(x: Any, *, shape: tuple) -> Any:
     return np.broadcast_to(x, shape)
 
 
-@primitive(lambda g, y, x, dtype: cast(g, dtype=x.dtype))              # a cast's VJP casts back
+@primitive(lambda g, y, x, dtype: cast(g, dtype=x.dtype))  # a cast's VJP casts back
 def cast(x: Any, *, dtype: Any) -> Any:
     """x converted to `dtype` (a copy); differentiable between float dtypes."""
     return x.astype(dtype)
@@ -1669,8 +1828,10 @@ def _kept_writes(shape: tuple, index: Any) -> np.ndarray:
     return kept.reshape(written)
 
 
-@primitive(lambda g, y, x, v, index: g * _unset(x.shape, index),   # the overwritten places get nothing
-           _setitem_vjp_value)                                # the value gets ḡ at its places
+@primitive(
+    lambda g, y, x, v, index: g * _unset(x.shape, index),  # the overwritten places get nothing
+    _setitem_vjp_value,
+)  # the value gets ḡ at its places
 def setitem(x: Any, v: Any, *, index: Any) -> Any:
     """A copy of x with x[index] = v (what `x[index] = v` records).  Rule: ḡ splits by place."""
     out = np.array(x, copy=True)

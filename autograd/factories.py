@@ -19,9 +19,30 @@ from autograd.engine import Tensor, as_array, as_dtype, check_device, from_numpy
 _FLOAT = np.dtype(np.float64)  # the default dtype (see get_default_dtype)
 
 __all__ = [
-    "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
-    "empty_like", "arange", "linspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
-    "manual_seed", "seed", "generator", "get_default_dtype",
+    "tensor",
+    "as_tensor",
+    "from_numpy",
+    "zeros",
+    "ones",
+    "full",
+    "empty",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "empty_like",
+    "arange",
+    "linspace",
+    "eye",
+    "rand",
+    "randn",
+    "randint",
+    "randperm",
+    "rand_like",
+    "randn_like",
+    "manual_seed",
+    "seed",
+    "generator",
+    "get_default_dtype",
 ]
 
 _generator = np.random.default_rng(0)
@@ -50,8 +71,9 @@ def get_default_dtype() -> np.dtype:
     return _FLOAT
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, *, device: Any = None,
-           name: str | None = None) -> Tensor:
+def tensor(
+    data: Any, dtype: Any = None, requires_grad: bool = False, *, device: Any = None, name: str | None = None
+) -> Tensor:
     """A new tensor holding a copy of `data` (as torch.tensor): numbers, nested lists, arrays or tensors.
 
     Python ints give int64, floats float64, bools bool; arrays keep their dtype.
@@ -133,28 +155,37 @@ def empty_like(input: Any, *, dtype: Any = None, requires_grad: bool = False, de
     return zeros_like(input, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def full_like(input: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False,
-              device: Any = None) -> Tensor:
+def full_like(
+    input: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     shape, dt = _like(input, dtype)
     return _made(np.full(shape, fill_value, dt), requires_grad, device)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, requires_grad: bool = False,
-           device: Any = None) -> Tensor:
+def arange(
+    start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """start, start + step, ... below end (`arange(5)` is 0..4); int64 for integer arguments, as PyTorch."""
     if end is None:
         start, end = 0, start
     if step == 0:
         raise ValueError("arange: step must not be 0")
     values = [start, end, step]
-    dt = as_dtype(dtype) if dtype is not None else (
-        np.dtype(np.int64) if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)
-        else _FLOAT)
+    dt = (
+        as_dtype(dtype)
+        if dtype is not None
+        else (
+            np.dtype(np.int64)
+            if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)
+            else _FLOAT
+        )
+    )
     return _made(np.arange(start, end, step, dtype=dt), requires_grad, device)
 
 
-def linspace(start: float, end: float, steps: int, *, dtype: Any = None, requires_grad: bool = False,
-             device: Any = None) -> Tensor:
+def linspace(
+    start: float, end: float, steps: int, *, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """`steps` evenly spaced values from start to end, both included."""
     if steps < 0:
         raise ValueError(f"linspace: steps must be ≥ 0, got {steps}")
@@ -173,8 +204,9 @@ def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any
 
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Draws from N(0, 1) (float64 unless `dtype`)."""
-    return _made(_generator.standard_normal(_shape(size, "randn")).astype(_float_dtype(dtype), copy=False),
-                 requires_grad, device)
+    return _made(
+        _generator.standard_normal(_shape(size, "randn")).astype(_float_dtype(dtype), copy=False), requires_grad, device
+    )
 
 
 def rand_like(input: Any, *, dtype: Any = None) -> Tensor:

@@ -56,8 +56,14 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, 
             for i in range(y.numel()):  # row i: the gradient of output entry i (one backward pass)
                 seed = np.zeros(y.numel(), dtype=y.dtype)
                 seed[i] = 1
-                gs = grad(y, xs, grad_outputs=seed.reshape(y.shape), retain_graph=True, allow_unused=True,
-                          create_graph=create_graph)
+                gs = grad(
+                    y,
+                    xs,
+                    grad_outputs=seed.reshape(y.shape),
+                    retain_graph=True,
+                    allow_unused=True,
+                    create_graph=create_graph,
+                )
                 for r, g in zip(rows, gs):
                     if g is not None:
                         r[i] = g

@@ -34,6 +34,7 @@ MaxResult.__doc__ = "What max(dim) and min(dim) return, as in PyTorch: (values, 
 
 # ----------------------------------------------------------------------------- arguments
 
+
 def _sizes(args: tuple, what: str) -> tuple[int, ...]:
     """Sizes given as `f(2, 3)` or `f((2, 3))` (PyTorch accepts both)."""
     if len(args) == 1 and isinstance(args[0], (tuple, list, np.ndarray)):
@@ -86,8 +87,9 @@ def _tensor(x: Any) -> Tensor:
 # Tensor: `self` is one.  _NONE is the (never written) empty parameter dict they share.
 
 _NONE: dict = {}
-_ADD, _SUB, _MUL, _DIV, _POW, _POWS, _MATMUL, _NEG = (f.op for f in (ops.add, ops.sub, ops.mul, ops.div, ops.pow,
-                                                                    ops.pow_scalar, ops.matmul, ops.neg))
+_ADD, _SUB, _MUL, _DIV, _POW, _POWS, _MATMUL, _NEG = (
+    f.op for f in (ops.add, ops.sub, ops.mul, ops.div, ops.pow, ops.pow_scalar, ops.matmul, ops.neg)
+)
 
 
 def __add__(self: Tensor, other: Any) -> Tensor:
@@ -181,8 +183,10 @@ def _integer_division(fn: Any, a: Any, b: Any) -> Tensor:
     """a // b or a % b (no gradient); between integers, a divisor of 0 is an error, as in PyTorch
     (numpy would answer 0 with a warning: a silently wrong number)."""
     if np.asarray(a).dtype.kind in "biu" and np.asarray(b).dtype.kind in "biu" and not np.all(b):
-        raise ZeroDivisionError(f"integer division by zero: {'//' if fn is np.floor_divide else '%'} with a "
-                                "divisor that is 0 (convert to float first for inf/nan)")
+        raise ZeroDivisionError(
+            f"integer division by zero: {'//' if fn is np.floor_divide else '%'} with a "
+            "divisor that is 0 (convert to float first for inf/nan)"
+        )
     return _constant(fn(a, b))
 
 
@@ -225,8 +229,9 @@ def _logical(fn: Any, a: Any, b: Any, what: str) -> Tensor:
     x, y = unwrap(a), unwrap(b)
     for v in (x, y):
         if np.asarray(v).dtype.kind == "f":
-            raise TypeError(f"{what} needs boolean or integer tensors, got a float one; compare first "
-                            "(e.g. (x > 0) & (x < 1))")
+            raise TypeError(
+                f"{what} needs boolean or integer tensors, got a float one; compare first (e.g. (x > 0) & (x < 1))"
+            )
     return _constant(fn(x, y))
 
 
@@ -300,6 +305,7 @@ def isfinite(input: Tensor) -> Tensor:
 
 # ----------------------------------------------------------------------------- indexing
 
+
 def _index(index: Any) -> Any:
     """An index with Tensors replaced by their arrays (boolean tensors are masks)."""
     if isinstance(index, tuple):
@@ -345,6 +351,7 @@ def __contains__(self: Tensor, element: Any) -> bool:
 
 
 # ----------------------------------------------------------------------------- in place
+
 
 def __iadd__(self: Tensor, other: Any) -> Tensor:
     return inplace(self, ops.add, other)
@@ -458,12 +465,14 @@ def copy_(self: Tensor, src: Any) -> Tensor:
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Fill with draws from N(mean, std²), from the generator `manual_seed` seeds."""
     from autograd.factories import generator
+
     return copy_(self, generator().normal(mean, std, size=self.shape))
 
 
 def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     """Fill with draws from U(a, b), from the generator `manual_seed` seeds."""
     from autograd.factories import generator
+
     return copy_(self, generator().uniform(a, b, size=self.shape))
 
 
@@ -474,16 +483,19 @@ def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
 def _unary_inplace(op: Any) -> Any:
     def method(self: Tensor) -> Tensor:
         return inplace(self, op)
+
     method.__name__ = f"{op.__name__}_"
     method.__doc__ = f"`{op.__name__}`, in place."
     return method
 
 
 exp_, log_, sqrt_, abs_, neg_, relu_, sigmoid_, tanh_ = (
-    _unary_inplace(op) for op in (ops.exp, ops.log, ops.sqrt, ops.abs, ops.neg, ops.relu, ops.sigmoid, ops.tanh))
+    _unary_inplace(op) for op in (ops.exp, ops.log, ops.sqrt, ops.abs, ops.neg, ops.relu, ops.sigmoid, ops.tanh)
+)
 
 
 # ----------------------------------------------------------------------------- shape
+
 
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     """The same entries in another shape (-1 for one inferred size)."""
@@ -497,8 +509,10 @@ def view(input: Tensor, *shape: Any) -> Tensor:
         np.reshape(input._data, sizes, copy=False)
     except ValueError as e:
         if "copy" in str(e):
-            raise RuntimeError(f"view of a tensor of shape {input.shape} as {sizes} needs a copy (the tensor "
-                               "is not contiguous, e.g. after transpose); use .reshape(...) instead") from None
+            raise RuntimeError(
+                f"view of a tensor of shape {input.shape} as {sizes} needs a copy (the tensor "
+                "is not contiguous, e.g. after transpose); use .reshape(...) instead"
+            ) from None
         raise ValueError(f"cannot view a tensor of shape {input.shape} ({input.numel()} entries) as {sizes}") from None
     return ops.reshape(input, shape=sizes)
 
@@ -604,7 +618,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     a, b = wrap_dim(start_dim, input.ndim, "flatten"), wrap_dim(end_dim, input.ndim, "flatten")
     if a > b:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-    shape = input.shape[:a] + (builtins.int(np.prod(input.shape[a:b + 1], dtype=np.int64)),) + input.shape[b + 1:]
+    shape = input.shape[:a] + (builtins.int(np.prod(input.shape[a : b + 1], dtype=np.int64)),) + input.shape[b + 1 :]
     return ops.reshape(input, shape=shape)
 
 
@@ -624,8 +638,9 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     try:
         np.broadcast_shapes(input.shape, shape)
     except ValueError:
-        raise ValueError(f"expand: shape {input.shape} cannot be expanded to {shape} (only dims of length 1 "
-                         "can grow)") from None
+        raise ValueError(
+            f"expand: shape {input.shape} cannot be expanded to {shape} (only dims of length 1 can grow)"
+        ) from None
     return ops.broadcast_to(input, shape=shape)
 
 
@@ -708,9 +723,11 @@ def cat(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Ten
         raise ValueError("cat needs at least one tensor")
     d = wrap_dim(axis if axis is not None else dim, items[0].ndim, "cat")
     for k, t in enumerate(items):
-        if t.ndim != items[0].ndim or t.shape[:d] + t.shape[d + 1:] != items[0].shape[:d] + items[0].shape[d + 1:]:
-            raise ValueError(f"cat: tensor {k} has shape {t.shape}, which does not fit tensor 0's shape "
-                             f"{items[0].shape} outside dim {d}")
+        if t.ndim != items[0].ndim or t.shape[:d] + t.shape[d + 1 :] != items[0].shape[:d] + items[0].shape[d + 1 :]:
+            raise ValueError(
+                f"cat: tensor {k} has shape {t.shape}, which does not fit tensor 0's shape "
+                f"{items[0].shape} outside dim {d}"
+            )
     return ops.concatenate(items, axis=d)
 
 
@@ -731,16 +748,33 @@ def stack(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> T
 
 # ----------------------------------------------------------------------------- reductions
 
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
-        keepdims: bool | None = None, out: Any = None) -> Tensor:
+
+def sum(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+    out: Any = None,
+) -> Tensor:
     """Σ over `dim` (all dims by default); `keepdim` keeps them with length 1."""
     _no_out(out, "sum")
     x = input if dtype is None else to(input, dtype)
     return ops.sum(x, axis=_axes(x, dim, axis, "sum"), keepdims=_keepdim(keepdim, keepdims))
 
 
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
-         keepdims: bool | None = None, out: Any = None) -> Tensor:
+def mean(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: Any = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+    out: Any = None,
+) -> Tensor:
     """The mean over `dim` (all dims by default)."""
     _no_out(out, "mean")
     x = input if dtype is None else to(input, dtype)
@@ -750,9 +784,9 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
 def _extreme(input: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, out: Any, which: str) -> Any:
     _no_out(out, which)
     op, pair, arg = (ops.max, ops.maximum, np.argmax) if which == "max" else (ops.min, ops.minimum, np.argmin)
-    if isinstance(dim, Tensor):          # torch.max(a, b): the elementwise maximum
+    if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
         return pair(input, dim)
-    if dim is None:                      # numpy's spelling (axis=) or no dim: the values only
+    if dim is None:  # numpy's spelling (axis=) or no dim: the values only
         return op(input, axis=_axes(input, None, axis, which), keepdims=_keepdim(False, keepdims))
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"{which}(dim) takes one dim and returns (values, indices); use amax/amin for several")
@@ -769,27 +803,43 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, axis: Any, keepdims: Any, o
     return MaxResult(values, _constant(idx.astype(np.int64)))
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None,
-        out: Any = None) -> Any:
+def max(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = None,
+    keepdims: bool | None = None,
+    out: Any = None,
+) -> Any:
     """The largest entry, PyTorch's way: `x.max()` the value, `x.max(dim)` (values, indices),
     `x.max(other)` the elementwise maximum.  numpy's `x.max(axis=0)` gives the values only."""
     return _extreme(input, dim, keepdim, axis, keepdims, out, "max")
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None,
-        out: Any = None) -> Any:
+def min(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = None,
+    keepdims: bool | None = None,
+    out: Any = None,
+) -> Any:
     """The smallest entry: `x.min()`, `x.min(dim)` → (values, indices), `x.min(other)`; `axis=` as numpy."""
     return _extreme(input, dim, keepdim, axis, keepdims, out, "min")
 
 
-def amax(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-         keepdims: bool | None = None) -> Tensor:
+def amax(
+    input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None
+) -> Tensor:
     """The max over `dim` (several allowed); ties share the gradient evenly."""
     return ops.max(input, axis=_axes(input, dim, axis, "amax"), keepdims=_keepdim(keepdim, keepdims))
 
 
-def amin(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-         keepdims: bool | None = None) -> Tensor:
+def amin(
+    input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None
+) -> Tensor:
     """The min over `dim` (several allowed); ties share the gradient evenly."""
     return ops.min(input, axis=_axes(input, dim, axis, "amin"), keepdims=_keepdim(keepdim, keepdims))
 
@@ -807,13 +857,17 @@ def gather(input: Tensor, dim: int, index: Any) -> Tensor:
     idx = np.asarray(unwrap(index))
     d = wrap_dim(dim, input.ndim, "gather")
     if idx.dtype.kind not in "iu" or idx.ndim != input.ndim:
-        raise TypeError(f"gather: index must be an integer tensor with {input.ndim} dims like the input "
-                        f"(shape {input.shape}), got dtype {idx.dtype}, shape {idx.shape}")
+        raise TypeError(
+            f"gather: index must be an integer tensor with {input.ndim} dims like the input "
+            f"(shape {input.shape}), got dtype {idx.dtype}, shape {idx.shape}"
+        )
     if builtins.any(n > m for k, (n, m) in enumerate(zip(idx.shape, input.shape)) if k != d):
         raise ValueError(f"gather: index shape {idx.shape} is larger than the input's {input.shape} outside dim {d}")
     if idx.size and (idx.min() < -input.shape[d] or idx.max() >= input.shape[d]):
-        raise IndexError(f"gather: index {builtins.int(idx.max() if idx.max() >= input.shape[d] else idx.min())} "
-                         f"is out of range for dim {d} of size {input.shape[d]}")
+        raise IndexError(
+            f"gather: index {builtins.int(idx.max() if idx.max() >= input.shape[d] else idx.min())} "
+            f"is out of range for dim {d} of size {input.shape[d]}"
+        )
     return _pick(input, idx, d)
 
 
@@ -867,14 +921,26 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return _triangle(input, diagonal, False, "triu")
 
 
-def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
-           keepdims: bool | None = None) -> Tensor:
+def argmax(
+    input: Tensor,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    axis: int | None = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """The index of the largest entry (over the flattened tensor when dim is None); no gradient."""
     return _arg(np.argmax, input, dim if dim is not None else axis, _keepdim(keepdim, keepdims), "argmax")
 
 
-def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
-           keepdims: bool | None = None) -> Tensor:
+def argmin(
+    input: Tensor,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    axis: int | None = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     return _arg(np.argmin, input, dim if dim is not None else axis, _keepdim(keepdim, keepdims), "argmin")
 
 
@@ -891,24 +957,47 @@ def _arg(fn: Any, x: Tensor, dim: Any, keepdim: bool, what: str) -> Tensor:
     return _constant(fn(data, axis=d, keepdims=builtins.bool(keepdim)).astype(np.int64))
 
 
-def prod(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-         keepdims: bool | None = None, dtype: Any = None) -> Tensor:
+def prod(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = None,
+    keepdims: bool | None = None,
+    dtype: Any = None,
+) -> Tensor:
     """Π over `dim` (all dims by default)."""
     x = input if dtype is None else to(input, dtype)
     return ops.prod(x, axis=_axes(x, dim, axis, "prod"), keepdims=_keepdim(keepdim, keepdims))
 
 
-def var(input: Tensor, dim: Any = None, *args: Any, correction: float | None = None, keepdim: bool = False,
-        unbiased: bool | None = None, ddof: float | None = None, axis: Any = None,
-        keepdims: bool | None = None) -> Tensor:
+def var(
+    input: Tensor,
+    dim: Any = None,
+    *args: Any,
+    correction: float | None = None,
+    keepdim: bool = False,
+    unbiased: bool | None = None,
+    ddof: float | None = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Σ(x − x̄)²/(n − correction); `correction=1` by default (PyTorch; numpy's default is ddof=0)."""
     centred, axes, keep, dof = _centred(input, dim, args, correction, unbiased, ddof, axis, keepdim, keepdims, "var")
     return ops.sum(centred * centred, axis=axes, keepdims=keep) / dof
 
 
-def std(input: Tensor, dim: Any = None, *args: Any, correction: float | None = None, keepdim: bool = False,
-        unbiased: bool | None = None, ddof: float | None = None, axis: Any = None,
-        keepdims: bool | None = None) -> Tensor:
+def std(
+    input: Tensor,
+    dim: Any = None,
+    *args: Any,
+    correction: float | None = None,
+    keepdim: bool = False,
+    unbiased: bool | None = None,
+    ddof: float | None = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """√var = ‖x − x̄‖/√(n − correction) (same arguments; `correction=1` by default, as PyTorch).
 
     Written with the norm, whose gradient is 0 where it is 0, so the std of a constant has gradient 0
@@ -918,8 +1007,18 @@ def std(input: Tensor, dim: Any = None, *args: Any, correction: float | None = N
     return ops.norm(centred, axis=axes, keepdims=keep) / np.sqrt(dof)
 
 
-def _centred(input: Tensor, dim: Any, args: tuple, correction: Any, unbiased: Any, ddof: Any, axis: Any,
-             keepdim: Any, keepdims: Any, what: str) -> tuple[Tensor, Any, builtins.bool, builtins.float]:
+def _centred(
+    input: Tensor,
+    dim: Any,
+    args: tuple,
+    correction: Any,
+    unbiased: Any,
+    ddof: Any,
+    axis: Any,
+    keepdim: Any,
+    keepdims: Any,
+    what: str,
+) -> tuple[Tensor, Any, builtins.bool, builtins.float]:
     """x − x̄ over the dims, those dims, keepdim, and the degrees of freedom n − correction (≥ 0)."""
     c = _correction(args, correction, unbiased, ddof)
     axes = _axes(input, dim, axis, what)
@@ -942,14 +1041,22 @@ def _correction(args: tuple, correction: Any, unbiased: Any, ddof: Any) -> float
     return builtins.float(given[0]) if given else 1.0
 
 
-def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-              keepdims: bool | None = None) -> Tensor:
+def logsumexp(
+    input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: bool | None = None
+) -> Tensor:
     """log Σ exp over `dim`, never overflowing."""
     return ops.logsumexp(input, axis=_axes(input, dim, axis, "logsumexp"), keepdims=_keepdim(keepdim, keepdims))
 
 
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-         keepdims: bool | None = None) -> Tensor:
+def norm(
+    input: Tensor,
+    p: Any = "fro",
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """The p-norm over `dim` (all dims by default): 2 / "fro" Euclidean, 1, inf, or any p > 0."""
     axes = _axes(input, dim, axis, "norm")
     keep = _keepdim(keepdim, keepdims)
@@ -976,19 +1083,34 @@ def cumsum(input: Tensor, dim: int | None = None, *, axis: int | None = None, dt
     return ops.cumsum(x, axis=wrap_dim(d, x.ndim, "cumsum"))
 
 
-def all(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Any = None,
-        keepdims: bool | None = None) -> Tensor:
+def all(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = None,
+    out: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     return _constant(np.all(unwrap(input), axis=_axes(input, dim, axis, "all"), keepdims=_keepdim(keepdim, keepdims)))
 
 
-def any(input: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, out: Any = None,
-        keepdims: bool | None = None) -> Tensor:
+def any(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    axis: Any = None,
+    out: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     return _constant(np.any(unwrap(input), axis=_axes(input, dim, axis, "any"), keepdims=_keepdim(keepdim, keepdims)))
 
 
 def count_nonzero(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
-    return _constant(np.asarray(np.count_nonzero(unwrap(input), axis=_axes(input, dim, axis, "count_nonzero")),
-                                dtype=np.int64))
+    return _constant(
+        np.asarray(np.count_nonzero(unwrap(input), axis=_axes(input, dim, axis, "count_nonzero")), dtype=np.int64)
+    )
 
 
 # ----------------------------------------------------------------------------- elementwise
@@ -1010,7 +1132,7 @@ absolute = abs
 def round(input: Tensor, decimals: int = 0) -> Tensor:
     """Rounded to `decimals` places (halves to even); gradient 0."""
     if decimals:
-        return ops.round(input * 10.0 ** decimals) / 10.0 ** decimals
+        return ops.round(input * 10.0**decimals) / 10.0**decimals
     return ops.round(input)
 
 
@@ -1075,8 +1197,9 @@ def matmul(input: Any, other: Any) -> Tensor:
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """Batched matrix product of (b, n, m) and (b, m, p) tensors (torch.bmm: no broadcasting)."""
     if input.ndim != 3 or mat2.ndim != 3 or input.shape[0] != mat2.shape[0]:
-        raise ValueError(f"bmm expects two batches of matrices (b, n, m) and (b, m, p), got shapes {input.shape} "
-                         f"and {mat2.shape}")
+        raise ValueError(
+            f"bmm expects two batches of matrices (b, n, m) and (b, m, p), got shapes {input.shape} and {mat2.shape}"
+        )
     return ops.matmul(input, mat2)
 
 
@@ -1121,6 +1244,7 @@ def _along_one_dim(op: Any, input: Tensor, dim: Any, axis: Any, dtype: Any, what
 
 
 # ----------------------------------------------------------------------------- dtypes
+
 
 def to(input: Tensor, *args: Any, dtype: Any = None, device: Any = None, copy: bool = False, **_: Any) -> Tensor:
     """Another dtype (`x.to(float32)`, `x.to(other)`); devices other than "cpu" are an error.
@@ -1183,9 +1307,17 @@ def bool(input: Tensor) -> Tensor:
     return to(input, np.bool_)
 
 
-_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
-               "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-               "bool": "BoolTensor"}
+_TYPE_NAMES = {
+    "float32": "FloatTensor",
+    "float64": "DoubleTensor",
+    "float16": "HalfTensor",
+    "int64": "LongTensor",
+    "int32": "IntTensor",
+    "int16": "ShortTensor",
+    "int8": "CharTensor",
+    "uint8": "ByteTensor",
+    "bool": "BoolTensor",
+}
 
 
 def _type(input: Tensor, dtype: Any = None) -> Any:
@@ -1215,9 +1347,11 @@ def new_empty(input: Tensor, *size: Any, dtype: Any = None, requires_grad: built
     return new_zeros(input, *size, dtype=dtype, requires_grad=requires_grad)
 
 
-def new_full(input: Tensor, size: Any, fill_value: Any, *, dtype: Any = None,
-             requires_grad: builtins.bool = False) -> Tensor:
+def new_full(
+    input: Tensor, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: builtins.bool = False
+) -> Tensor:
     from autograd.factories import full
+
     return full(tuple(size), fill_value, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
 
@@ -1253,13 +1387,37 @@ def cuda(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
 
 # ----------------------------------------------------------------------------- numpy interop
 
-_UFUNCS = {np.add: ops.add, np.subtract: ops.sub, np.multiply: ops.mul, np.true_divide: ops.div,
-           np.power: ops.pow, np.negative: ops.neg, np.exp: ops.exp, np.log: ops.log, np.sqrt: ops.sqrt,
-           np.absolute: ops.abs, np.tanh: ops.tanh, np.sin: ops.sin, np.cos: ops.cos, np.maximum: ops.maximum,
-           np.minimum: ops.minimum, np.matmul: ops.matmul, np.exp2: ops.exp2, np.log2: ops.log2,
-           np.log1p: ops.log1p, np.expm1: ops.expm1, np.floor: ops.floor, np.ceil: ops.ceil, np.sign: ops.sign,
-           np.equal: __eq__, np.not_equal: __ne__, np.less: __lt__, np.less_equal: __le__,
-           np.greater: __gt__, np.greater_equal: __ge__}
+_UFUNCS = {
+    np.add: ops.add,
+    np.subtract: ops.sub,
+    np.multiply: ops.mul,
+    np.true_divide: ops.div,
+    np.power: ops.pow,
+    np.negative: ops.neg,
+    np.exp: ops.exp,
+    np.log: ops.log,
+    np.sqrt: ops.sqrt,
+    np.absolute: ops.abs,
+    np.tanh: ops.tanh,
+    np.sin: ops.sin,
+    np.cos: ops.cos,
+    np.maximum: ops.maximum,
+    np.minimum: ops.minimum,
+    np.matmul: ops.matmul,
+    np.exp2: ops.exp2,
+    np.log2: ops.log2,
+    np.log1p: ops.log1p,
+    np.expm1: ops.expm1,
+    np.floor: ops.floor,
+    np.ceil: ops.ceil,
+    np.sign: ops.sign,
+    np.equal: __eq__,
+    np.not_equal: __ne__,
+    np.less: __lt__,
+    np.less_equal: __le__,
+    np.greater: __gt__,
+    np.greater_equal: __ge__,
+}
 
 
 def __array_ufunc__(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -1275,8 +1433,10 @@ def __array_ufunc__(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any, **
         if not differentiable or ufunc.types and builtins.all(t.endswith("?") for t in ufunc.types):
             result = getattr(ufunc, method)(*[unwrap(i) for i in inputs], **kwargs)
             return tuple(map(_constant, result)) if isinstance(result, tuple) else _constant(result)
-        raise TypeError(f"numpy's {ufunc.__name__}{'.' + method if method != '__call__' else ''} has no "
-                        "differentiable version here; use the tensor's methods, or .numpy() for a plain array")
+        raise TypeError(
+            f"numpy's {ufunc.__name__}{'.' + method if method != '__call__' else ''} has no "
+            "differentiable version here; use the tensor's methods, or .numpy() for a plain array"
+        )
     return op(*inputs)
 
 
@@ -1284,9 +1444,30 @@ def __array_ufunc__(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any, **
 
 _NOT_METHODS = {"cat", "concatenate", "concat", "stack", "where", "logical_and", "logical_or", "is_tensor", "numel"}
 # methods only: as module names, autograd.float / int / bool / long / double / half are dtypes (as torch.float)
-_NOT_FUNCTIONS = {"float", "double", "half", "long", "int", "bool", "cpu", "cuda", "to", "type_as", "astype",
-                  "view", "view_as", "reshape_as", "expand_as", "contiguous", "t", "new_tensor", "new_zeros",
-                  "new_ones", "new_empty", "new_full"}
+_NOT_FUNCTIONS = {
+    "float",
+    "double",
+    "half",
+    "long",
+    "int",
+    "bool",
+    "cpu",
+    "cuda",
+    "to",
+    "type_as",
+    "astype",
+    "view",
+    "view_as",
+    "reshape_as",
+    "expand_as",
+    "contiguous",
+    "t",
+    "new_tensor",
+    "new_zeros",
+    "new_ones",
+    "new_empty",
+    "new_full",
+}
 
 
 def _install() -> None:
@@ -1313,11 +1494,67 @@ def _install() -> None:
     Tensor.where.__doc__ = "`a.where(cond, b)`: a where cond holds, else b (PyTorch's method order)."
 
 
-_UNARY = ("exp", "log", "sqrt", "relu", "sigmoid", "tanh", "softplus", "sin", "cos", "exp2", "log2", "log1p",
-          "expm1", "floor", "ceil", "sign", "neg", "negative")
-_DUNDERS = {"add", "radd", "sub", "rsub", "mul", "rmul", "truediv", "rtruediv", "pow", "rpow", "matmul",
-            "rmatmul", "neg", "pos", "abs", "floordiv", "rfloordiv", "mod", "eq", "ne", "lt", "le", "gt", "ge",
-            "and", "rand", "or", "ror", "xor", "invert", "getitem", "setitem", "iter", "contains",
-            "iadd", "isub", "imul", "itruediv", "imatmul", "ipow"}
+_UNARY = (
+    "exp",
+    "log",
+    "sqrt",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softplus",
+    "sin",
+    "cos",
+    "exp2",
+    "log2",
+    "log1p",
+    "expm1",
+    "floor",
+    "ceil",
+    "sign",
+    "neg",
+    "negative",
+)
+_DUNDERS = {
+    "add",
+    "radd",
+    "sub",
+    "rsub",
+    "mul",
+    "rmul",
+    "truediv",
+    "rtruediv",
+    "pow",
+    "rpow",
+    "matmul",
+    "rmatmul",
+    "neg",
+    "pos",
+    "abs",
+    "floordiv",
+    "rfloordiv",
+    "mod",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "and",
+    "rand",
+    "or",
+    "ror",
+    "xor",
+    "invert",
+    "getitem",
+    "setitem",
+    "iter",
+    "contains",
+    "iadd",
+    "isub",
+    "imul",
+    "itruediv",
+    "imatmul",
+    "ipow",
+}
 
 _install()

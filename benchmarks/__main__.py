@@ -23,7 +23,7 @@ from typing import Any
 from benchmarks.harness import CASES
 
 ENGINES = ("ours", "compiled", "numpy", "torch", "micrograd")
-MINE = ("ours", "compiled")     # the engines the ratios are computed for (ours/numpy, compiled/numpy, ...)
+MINE = ("ours", "compiled")  # the engines the ratios are computed for (ours/numpy, compiled/numpy, ...)
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,8 +32,11 @@ def machine() -> dict[str, Any]:
     """What the numbers were measured on."""
     cpu = platform.processor() or platform.machine()
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     versions = {}
@@ -42,9 +45,15 @@ def machine() -> dict[str, Any]:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), **versions,
-            "platform": platform.platform(), "blas_threads": 1,
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        **versions,
+        "platform": platform.platform(),
+        "blas_threads": 1,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
 
 def run_case(case: str, engine: str, quick: bool, default_malloc: bool = False) -> dict[str, Any]:
@@ -70,8 +79,11 @@ def best_round(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def ratios(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """ours / numpy-by-hand, ours / PyTorch, ours / micrograd per case, and the same for the compiled engine
     (with compiled / ours too): min time, peak memory, or bytes per op."""
-    value = {"time": lambda r: r["min_s"], "memory": lambda r: r["peak_bytes"],
-             "chain-memory": lambda r: r["bytes_per_op"][-1]}
+    value = {
+        "time": lambda r: r["min_s"],
+        "memory": lambda r: r["peak_bytes"],
+        "chain-memory": lambda r: r["bytes_per_op"][-1],
+    }
     by = {(r["case"], r["engine"]): r for r in results if "skipped" not in r}
     out: dict[str, dict[str, float]] = {}
     for case, (_, _, kind, _) in CASES.items():
@@ -81,8 +93,13 @@ def ratios(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
             if mine is None:
                 continue
             peers = ("numpy", "torch", "micrograd") if engine == "ours" else ("numpy", "ours", "torch", "micrograd")
-            row.update({f"{engine}/{peer}": value[kind](mine) / value[kind](by[(case, peer)])
-                        for peer in peers if (case, peer) in by})
+            row.update(
+                {
+                    f"{engine}/{peer}": value[kind](mine) / value[kind](by[(case, peer)])
+                    for peer in peers
+                    if (case, peer) in by
+                }
+            )
         if row:
             out[case] = row
     return out
@@ -100,8 +117,10 @@ def _cell(r: dict[str, Any] | None) -> str:
     if r["kind"] == "time":
         return f"{_fmt_time(r['min_s'])} ({_fmt_time(r['median_s'])})"
     if r["kind"] == "memory":
-        return (f"peak {r['peak_bytes'] / 2**20:.1f} MiB (held {r['held_bytes'] / 2**20:.1f}), "
-                f"growth {r['growth_bytes'] / 1024:+.0f} KiB in {r['steps']} steps")
+        return (
+            f"peak {r['peak_bytes'] / 2**20:.1f} MiB (held {r['held_bytes'] / 2**20:.1f}), "
+            f"growth {r['growth_bytes'] / 1024:+.0f} KiB in {r['steps']} steps"
+        )
     return f"{r['bytes_per_op'][0]:.0f} → {r['bytes_per_op'][1]:.0f} B/op (×{r['ratio']:.1f} for ×10 ops)"
 
 
@@ -109,8 +128,13 @@ def table(results: list[dict[str, Any]], engines: list[str]) -> str:
     """A Markdown table: min (median) per engine, then the ratios."""
     by = {(r["case"], r["engine"]): r for r in results}
     rat = ratios(results)
-    peers = [f"{m}/{e}" for m in MINE if m in engines for e in ("numpy", "ours", "torch", "micrograd")
-             if e in engines and e != m and not (m == "ours" and e == "compiled")]
+    peers = [
+        f"{m}/{e}"
+        for m in MINE
+        if m in engines
+        for e in ("numpy", "ours", "torch", "micrograd")
+        if e in engines and e != m and not (m == "ours" and e == "compiled")
+    ]
     head = ["case", "what"] + engines + peers
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for case, (_, label, _, _) in CASES.items():
@@ -129,16 +153,29 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "benchmarks" / "results.json")
     parser.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES))
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="timed cases run this many times, engines interleaved; the best round counts (default 3)")
-    parser.add_argument("--default-malloc", action="store_true",
-                        help="do not call nn.tuning.tune_malloc() in the runs (glibc's default thresholds)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="timed cases run this many times, engines interleaved; the best round counts (default 3)",
+    )
+    parser.add_argument(
+        "--default-malloc",
+        action="store_true",
+        help="do not call nn.tuning.tune_malloc() in the runs (glibc's default thresholds)",
+    )
     args = parser.parse_args(argv)
-    malloc = "glibc's default malloc settings" if args.default_malloc else \
-        "glibc malloc thresholds raised (nn.tuning.tune_malloc)"
-    print("Each case runs in its own process with one BLAS thread (OMP/OPENBLAS/MKL_NUM_THREADS=1, "
-          f"torch.set_num_threads(1)) and {malloc} for every engine; times are CPU time per step, "
-          f"min (median) of repeats after a warm-up, best of {args.rounds} interleaved rounds.", flush=True)
+    malloc = (
+        "glibc's default malloc settings"
+        if args.default_malloc
+        else "glibc malloc thresholds raised (nn.tuning.tune_malloc)"
+    )
+    print(
+        "Each case runs in its own process with one BLAS thread (OMP/OPENBLAS/MKL_NUM_THREADS=1, "
+        f"torch.set_num_threads(1)) and {malloc} for every engine; times are CPU time per step, "
+        f"min (median) of repeats after a warm-up, best of {args.rounds} interleaved rounds.",
+        flush=True,
+    )
     results = []
     for case in args.cases:
         engines = [e for e in args.engines if e in CASES[case][3]]
@@ -152,10 +189,16 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {case:12s} {engine:10s} {_cell(results[-1])}", flush=True)
     text = table(results, args.engines)
     print(text)
-    doc = {"machine": machine(), "quick": args.quick, "rounds": args.rounds, "tune_malloc": not args.default_malloc,
-           "threads": THREADS,
-           "results": results,
-           "ratios": ratios(results), "table": text}
+    doc = {
+        "machine": machine(),
+        "quick": args.quick,
+        "rounds": args.rounds,
+        "tune_malloc": not args.default_malloc,
+        "threads": THREADS,
+        "results": results,
+        "ratios": ratios(results),
+        "table": text,
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(doc, indent=1, ensure_ascii=False))
     print(f"wrote {args.out}")

@@ -37,7 +37,7 @@ def make_net(p: Net) -> Callable[[], None]:
     """`nn.MLP` + `nn.CrossEntropyLoss`, forward and backward compiled; `nn.optim.SGD` outside."""
     model, opt = _model(p)
     loss_fn = nn.CrossEntropyLoss()
-    X, y = Tensor(p.X), p.y     # (the closures hold these, not the problem with its own copy of X)
+    X, y = Tensor(p.X), p.y  # (the closures hold these, not the problem with its own copy of X)
 
     @autograd.compile
     def forward_backward(x: Tensor, y: np.ndarray) -> Tensor:
@@ -51,7 +51,7 @@ def make_net(p: Net) -> Callable[[], None]:
         opt.step()
 
     forward_backward(X, y)
-    forward_backward(X, y)         # traced, then checked (the gradients are zeroed by the first step)
+    forward_backward(X, y)  # traced, then checked (the gradients are zeroed by the first step)
     return step
 
 

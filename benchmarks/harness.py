@@ -24,39 +24,77 @@ Builder = Callable[[], Callable[[], Any]]
 
 
 def _w3(batch: int, dtype: str) -> dict[str, Builder]:
-    return {"ours": lambda: ours.make_net(problems.w3(batch, dtype)),
-            "compiled": lambda: compiled.make_net(problems.w3(batch, dtype)),
-            "numpy": lambda: numpy_ref.make_net(problems.w3(batch, dtype)),
-            "torch": lambda: peers.torch_net(problems.w3(batch, dtype))}
+    return {
+        "ours": lambda: ours.make_net(problems.w3(batch, dtype)),
+        "compiled": lambda: compiled.make_net(problems.w3(batch, dtype)),
+        "numpy": lambda: numpy_ref.make_net(problems.w3(batch, dtype)),
+        "torch": lambda: peers.torch_net(problems.w3(batch, dtype)),
+    }
 
 
 def _chain(n_ops: int) -> dict[str, Builder]:
-    return {"ours": lambda: ours.make_chain(*problems.chain(), n_ops),
-            "compiled": lambda: compiled.make_chain(*problems.chain(), n_ops),
-            "numpy": lambda: numpy_ref.make_chain(*problems.chain(), n_ops),
-            "torch": lambda: peers.torch_chain(*problems.chain(), n_ops)}
+    return {
+        "ours": lambda: ours.make_chain(*problems.chain(), n_ops),
+        "compiled": lambda: compiled.make_chain(*problems.chain(), n_ops),
+        "numpy": lambda: numpy_ref.make_chain(*problems.chain(), n_ops),
+        "torch": lambda: peers.torch_chain(*problems.chain(), n_ops),
+    }
 
 
 # case id -> (workload, what it is, how it is measured, engine -> builder of a step function)
 CASES: dict[str, tuple[str, str, str, dict[str, Builder]]] = {
-    "W1": ("W1", "scalar graph x·m+b → ReLU → (y−y*)², fwd+bwd", "time",
-           {"ours": ours.make_w1, "compiled": compiled.make_w1, "numpy": numpy_ref.make_w1, "torch": peers.torch_w1,
-            "micrograd": peers.micrograd_w1}),
-    "W2": ("W2", "2-12-5 softplus, N=1000, float64, fwd+bwd+SGD", "time",
-           {"ours": lambda: ours.make_net(problems.w2()), "compiled": lambda: compiled.make_net(problems.w2()),
+    "W1": (
+        "W1",
+        "scalar graph x·m+b → ReLU → (y−y*)², fwd+bwd",
+        "time",
+        {
+            "ours": ours.make_w1,
+            "compiled": compiled.make_w1,
+            "numpy": numpy_ref.make_w1,
+            "torch": peers.torch_w1,
+            "micrograd": peers.micrograd_w1,
+        },
+    ),
+    "W2": (
+        "W2",
+        "2-12-5 softplus, N=1000, float64, fwd+bwd+SGD",
+        "time",
+        {
+            "ours": lambda: ours.make_net(problems.w2()),
+            "compiled": lambda: compiled.make_net(problems.w2()),
             "numpy": lambda: numpy_ref.make_net(problems.w2()),
-            "torch": lambda: peers.torch_net(problems.w2())}),
-    **{f"W3-{b}-{d}": ("W3", f"784-300-10 sigmoid, batch {b}, {d}, fwd+bwd+SGD", "time", _w3(b, d))
-       for b in (64, 1024) for d in ("float32", "float64")},
+            "torch": lambda: peers.torch_net(problems.w2()),
+        },
+    ),
+    **{
+        f"W3-{b}-{d}": ("W3", f"784-300-10 sigmoid, batch {b}, {d}, fwd+bwd+SGD", "time", _w3(b, d))
+        for b in (64, 1024)
+        for d in ("float32", "float64")
+    },
     "W4": ("W4", "5,000-op chain on x (100,), sum, backward", "time", _chain(5000)),
-    "W4-memory": ("W4", "peak memory of 10,000- vs 100,000-op chains", "chain-memory", {
-        "ours": lambda: ours.make_chain, "compiled": lambda: compiled.make_chain,
-        "numpy": lambda: numpy_ref.make_chain}),
+    "W4-memory": (
+        "W4",
+        "peak memory of 10,000- vs 100,000-op chains",
+        "chain-memory",
+        {
+            "ours": lambda: ours.make_chain,
+            "compiled": lambda: compiled.make_chain,
+            "numpy": lambda: numpy_ref.make_chain,
+        },
+    ),
     # tracemalloc sees numpy's arrays but not PyTorch's own allocator, so PyTorch has no W5 entry
-    "W5": ("W5", "memory of a W3 step, batch 1024, float64", "memory",
-           {k: v for k, v in _w3(1024, "float64").items() if k != "torch"}),
-    "W6": ("W6", "wide nodes: cat of 50,000 inputs + stack of 100,000, fwd+bwd", "time",
-           {"ours": ours.make_wide, "torch": peers.torch_wide}),
+    "W5": (
+        "W5",
+        "memory of a W3 step, batch 1024, float64",
+        "memory",
+        {k: v for k, v in _w3(1024, "float64").items() if k != "torch"},
+    ),
+    "W6": (
+        "W6",
+        "wide nodes: cat of 50,000 inputs + stack of 100,000, fwd+bwd",
+        "time",
+        {"ours": ours.make_wide, "torch": peers.torch_wide},
+    ),
 }
 
 
@@ -99,8 +137,12 @@ def memory_step(step: Callable[[], Any], steps: int) -> dict[str, Any]:
     for _ in range(steps):
         step()
     gc.collect()
-    return {"held_bytes": held, "peak_bytes": peak, "growth_bytes": tracemalloc.get_traced_memory()[0] - before,
-            "steps": steps}
+    return {
+        "held_bytes": held,
+        "peak_bytes": peak,
+        "growth_bytes": tracemalloc.get_traced_memory()[0] - before,
+        "steps": steps,
+    }
 
 
 def chain_memory(make: Callable[..., Callable[[], Any]], quick: bool) -> dict[str, Any]:
@@ -119,8 +161,13 @@ def chain_memory(make: Callable[..., Callable[[], Any]], quick: bool) -> dict[st
         seconds.append(time.process_time() - t)
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
-    return {"ops": list(sizes), "peak_bytes": peaks, "bytes_per_op": [p / n for p, n in zip(peaks, sizes)],
-            "ratio": peaks[1] / peaks[0], "first_step_s": seconds}
+    return {
+        "ops": list(sizes),
+        "peak_bytes": peaks,
+        "bytes_per_op": [p / n for p, n in zip(peaks, sizes)],
+        "ratio": peaks[1] / peaks[0],
+        "first_step_s": seconds,
+    }
 
 
 def run(case: str, engine: str, quick: bool, malloc: bool = True) -> dict[str, Any]:

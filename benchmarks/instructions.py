@@ -54,8 +54,18 @@ def count(case: str, engine: str, steps: int) -> float:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     totals = []
     for n in (0, steps):
-        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-               sys.executable, "-m", "benchmarks.instructions", case, engine, "--child", str(n)]
+        cmd = [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            "-m",
+            "benchmarks.instructions",
+            case,
+            engine,
+            "--child",
+            str(n),
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **THREADS})
         if proc.returncode != 0:
             raise RuntimeError(f"{case} on {engine} failed under valgrind:\n{proc.stderr[-2000:]}")
@@ -67,8 +77,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("case", choices=[c for c, v in CASES.items() if v[2] == "time"])
     parser.add_argument("engine", choices=["ours", "compiled", "numpy", "torch", "micrograd"])
-    parser.add_argument("--steps", type=int, default=None,
-                        help="steps to count (default: 200 for W1, 3 for W4, 20 otherwise)")
+    parser.add_argument(
+        "--steps", type=int, default=None, help="steps to count (default: 200 for W1, 3 for W4, 20 otherwise)"
+    )
     parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)  # the run valgrind watches
     args = parser.parse_args(argv)
     if args.child is not None:

@@ -25,22 +25,22 @@ def make_w1() -> Callable[[], tuple]:
         d = y - y_star
         loss = d * d
         da = 2 * d * (a > 0)
-        return loss, da * m, da * x, da                  # L, ∂L/∂x, ∂L/∂m, ∂L/∂b
+        return loss, da * m, da * x, da  # L, ∂L/∂x, ∂L/∂m, ∂L/∂b
 
     return step
 
 
 def _activate(z: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
     """(h, h') for the hidden activation, each computed once (h' reuses the forward's work)."""
-    e = np.exp(-np.abs(z))                               # e = e^−|z| ≤ 1: nothing overflows
-    if name == "sigmoid":                                # σ(z) = (1 or e)/(1 + e), σ' = σ(1 − σ)
-        h = np.maximum(e, z >= 0)                        # (1 or e) = max(e, [z ≥ 0]) as e ≤ 1: 3–13× np.where
+    e = np.exp(-np.abs(z))  # e = e^−|z| ≤ 1: nothing overflows
+    if name == "sigmoid":  # σ(z) = (1 or e)/(1 + e), σ' = σ(1 − σ)
+        h = np.maximum(e, z >= 0)  # (1 or e) = max(e, [z ≥ 0]) as e ≤ 1: 3–13× np.where
         e += 1
         h /= e
         return h, h * (1 - h)
-    h = np.maximum(z, 0)                                 # softplus = max(z, 0) + log(1 + e^−|z|)
+    h = np.maximum(z, 0)  # softplus = max(z, 0) + log(1 + e^−|z|)
     h += np.log1p(e)
-    slope = np.maximum(e, z >= 0)                        # softplus' = σ(z) = (1 or e^−|z|)/(1 + e^−|z|)
+    slope = np.maximum(e, z >= 0)  # softplus' = σ(z) = (1 or e^−|z|)/(1 + e^−|z|)
     slope /= 1 + e
     return h, slope
 
@@ -57,17 +57,17 @@ def make_net(p: Net) -> Callable[[], float]:
         h, slope = _activate(z1, p.activation)
         z2 = h @ W2.T
         z2 += b2
-        z2 -= z2.max(axis=1, keepdims=True)              # log-softmax, shifted
+        z2 -= z2.max(axis=1, keepdims=True)  # log-softmax, shifted
         e = np.exp(z2)
         lse = np.log(e.sum(axis=1, keepdims=True))
         loss = -(z2[rows, y] - lse[:, 0]).mean()
-        e /= np.exp(lse)                                 # ŷ
-        e[rows, y] -= 1                                  # ŷ − y
-        e /= len(y)                                      # ∂L/∂z2
-        dW2 = e.T @ h                                    # (out, in), as W2
+        e /= np.exp(lse)  # ŷ
+        e[rows, y] -= 1  # ŷ − y
+        e /= len(y)  # ∂L/∂z2
+        dW2 = e.T @ h  # (out, in), as W2
         db2 = e.sum(axis=0)
         dz1 = e @ W2
-        dz1 *= slope                                     # ∂L/∂z1
+        dz1 *= slope  # ∂L/∂z1
         dW1 = dz1.T @ X
         db1 = dz1.sum(axis=0)
         for param, grad in ((W1, dW1), (b1, db1), (W2, dW2), (b2, db2)):

@@ -25,8 +25,10 @@ def net(sizes: list[int], batch: int, activation: str, dtype: str = "float64", s
     rng = np.random.default_rng(seed)
     X = rng.random((batch, sizes[0])).astype(dtype)
     y = rng.integers(0, sizes[-1], batch)
-    weights = [(rng.uniform(-1, 1, (a, b)).astype(dtype) / np.sqrt(a).astype(dtype)).T.copy()  # same draws as (in, out)
-               for a, b in zip(sizes, sizes[1:])]
+    weights = [
+        (rng.uniform(-1, 1, (a, b)).astype(dtype) / np.sqrt(a).astype(dtype)).T.copy()  # same draws as (in, out)
+        for a, b in zip(sizes, sizes[1:])
+    ]
     biases = [np.zeros(b, dtype) for b in sizes[1:]]
     return Net(X, y, weights, biases, activation)
 

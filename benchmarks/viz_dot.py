@@ -51,10 +51,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(f"{'graph':<28}{'tensors':>9}{'DOT chars':>12}{'seconds':>10}{'µs/tensor':>11}")
     for n in (args.nodes // 2, args.nodes):
-        for label, build, kwargs in [("chain, values + grads", chain, {}),
-                                     ("chain, values only", chain, {"show_grad": False}),
-                                     ("MLP, values + grads", mlp, {}),
-                                     ("MLP, layers collapsed", mlp, {"collapse": 2})]:
+        for label, build, kwargs in [
+            ("chain, values + grads", chain, {}),
+            ("chain, values only", chain, {"show_grad": False}),
+            ("MLP, values + grads", mlp, {}),
+            ("MLP, layers collapsed", mlp, {"collapse": 2}),
+        ]:
             root = build(n)
             count = sum(1 for _ in walk(root))
             seconds, size = best_of(args.repeat, lambda: viz.draw_graph(root, **kwargs).source)

@@ -37,9 +37,17 @@ SHIM = "iframe-worker@1.0.4"  # Material's offline search runs its worker throug
 API = {  # page: (title, objects documented on it)
     "autograd": ("autograd: Tensor and functions", ["autograd.engine", "autograd.factories", "autograd.methods"]),
     "ops": ("autograd.ops: the op table", ["autograd.ops"]),
-    "viz": ("autograd.viz: pictures, stepper, film", ["autograd.viz.frames", "autograd.viz.stepper",
-                                                      "autograd.viz.film", "autograd.viz.notebook",
-                                                      "autograd.viz.model", "autograd.viz.dot"]),
+    "viz": (
+        "autograd.viz: pictures, stepper, film",
+        [
+            "autograd.viz.frames",
+            "autograd.viz.stepper",
+            "autograd.viz.film",
+            "autograd.viz.notebook",
+            "autograd.viz.model",
+            "autograd.viz.dot",
+        ],
+    ),
     "check": ("autograd.check and functional", ["autograd.check", "autograd.functional"]),
     "nn": ("nn: modules, losses, data", ["nn.module", "nn.layers", "nn.losses", "nn.functional", "nn.data", "nn.init"]),
     "optim": ("nn.optim: optimisers", ["nn.optim"]),
@@ -78,8 +86,9 @@ def execute_notebooks(src: Path, work: Path) -> list[Path]:
         folder = work / path.stem
         folder.mkdir(parents=True, exist_ok=True)
         nb = nbformat.read(path, as_version=4)
-        NotebookClient(nb, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(folder)}}).execute(env=env)
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute(
+            env=env
+        )
         out = folder / path.name
         nbformat.write(nb, out)
         done.append(out)
@@ -160,8 +169,13 @@ def from_npm(spec: str, member: str, cache: Path, target: Path) -> bool:
             print(f"docs: npm not found, so no {spec} (apt-get install npm)")
             return False
         bundle.parent.mkdir(parents=True, exist_ok=True)
-        name = subprocess.run([npm, "pack", spec, "--silent"], cwd=bundle.parent, check=True, capture_output=True,
-                              text=True).stdout.strip().splitlines()[-1]
+        name = (
+            subprocess.run(
+                [npm, "pack", spec, "--silent"], cwd=bundle.parent, check=True, capture_output=True, text=True
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         with tarfile.open(bundle.parent / name) as tar:
             bundle.write_bytes(tar.extractfile(tar.getmember(member)).read())
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -184,19 +198,53 @@ def mkdocs_yml(nav: list, math: bool, shim: bool) -> str:
     config = {
         "site_name": "teachgrad: autodiff for the classroom",
         "site_description": "A teaching-grade reverse-mode autodiff engine: the reports, the notebooks, the API",
-        "docs_dir": "docs", "site_dir": str(ROOT / "out" / "site"), "use_directory_urls": False,
-        "theme": {"name": "material", "font": False, "features": ["navigation.sections", "content.code.copy"],
-                  "palette": {"primary": "blue grey"}},
-        "plugins": ["search", "offline",
-                    {"mkdocstrings": {"handlers": {"python": {"paths": [str(ROOT)], "options": {
-                        "show_source": False, "docstring_style": None, "members_order": "source",
-                        "show_root_heading": True, "show_signature_annotations": True, "separate_signature": True,
-                        "filters": ["!^_"], "heading_level": 2}}}}}],
-        "markdown_extensions": ["tables", "admonition", "attr_list", "md_in_html", "toc",
-                                {"pymdownx.arithmatex": {"generic": True}}, "pymdownx.superfences",
-                                {"pymdownx.highlight": {"use_pygments": True}}],
+        "docs_dir": "docs",
+        "site_dir": str(ROOT / "out" / "site"),
+        "use_directory_urls": False,
+        "theme": {
+            "name": "material",
+            "font": False,
+            "features": ["navigation.sections", "content.code.copy"],
+            "palette": {"primary": "blue grey"},
+        },
+        "plugins": [
+            "search",
+            "offline",
+            {
+                "mkdocstrings": {
+                    "handlers": {
+                        "python": {
+                            "paths": [str(ROOT)],
+                            "options": {
+                                "show_source": False,
+                                "docstring_style": None,
+                                "members_order": "source",
+                                "show_root_heading": True,
+                                "show_signature_annotations": True,
+                                "separate_signature": True,
+                                "filters": ["!^_"],
+                                "heading_level": 2,
+                            },
+                        }
+                    }
+                }
+            },
+        ],
+        "markdown_extensions": [
+            "tables",
+            "admonition",
+            "attr_list",
+            "md_in_html",
+            "toc",
+            {"pymdownx.arithmatex": {"generic": True}},
+            "pymdownx.superfences",
+            {"pymdownx.highlight": {"use_pygments": True}},
+        ],
         "extra": {"polyfills": ["js/iframe-worker-shim.js"] if shim else []},
-        "extra_javascript": js, "extra_css": ["css/wide.css"], "nav": nav, "exclude_docs": "*.ipynb\n*_files/*.txt\n",
+        "extra_javascript": js,
+        "extra_css": ["css/wide.css"],
+        "nav": nav,
+        "exclude_docs": "*.ipynb\n*_files/*.txt\n",
     }
     return json.dumps(config, indent=1, ensure_ascii=False)  # YAML is a superset of JSON
 
@@ -218,14 +266,17 @@ def build(out_src: Path, skip_notebooks: bool = False) -> Path:
     if not skip_notebooks:
         pages = out_src / "notebooks"
         pages.mkdir()
-        books = [(notebook_page(p, pages), p.stem) for p in execute_notebooks(ROOT / "notebooks",
-                                                                               ROOT / "out" / "notebooks-run")]
+        books = [
+            (notebook_page(p, pages), p.stem)
+            for p in execute_notebooks(ROOT / "notebooks", ROOT / "out" / "notebooks-run")
+        ]
         nav.append({"Notebooks": [{t: f"notebooks/{stem}.md"} for t, stem in books]})
     api = out_src / "api"
     api.mkdir()
     for slug, (title, modules) in API.items():
-        (api / f"{slug}.md").write_text(f"# {title}\n\n" + "\n\n".join(f"::: {m}" for m in modules) + "\n",
-                                        encoding="utf-8")
+        (api / f"{slug}.md").write_text(
+            f"# {title}\n\n" + "\n\n".join(f"::: {m}" for m in modules) + "\n", encoding="utf-8"
+        )
     nav.append({"API reference": [{t: f"api/{slug}.md"} for slug, (t, _) in API.items()]})
     cache = ROOT / "out" / ".cache"
     math = from_npm(MATHJAX, "package/es5/tex-svg.js", cache, out_src / "js" / "tex-svg.js")
@@ -235,8 +286,12 @@ def build(out_src: Path, skip_notebooks: bool = False) -> Path:
     (out_src / "css").mkdir()
     (out_src / "css" / "wide.css").write_text(".md-grid { max-width: 1440px; }  /* room for 1000-px pictures */\n")
     config.write_text(mkdocs_yml(nav, math, shim), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config)], check=True,
-                   cwd=config.parent, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config)],
+        check=True,
+        cwd=config.parent,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     site = ROOT / "out" / "site"
     print(f"docs: the site is in {site}/ (open {site / 'index.html'} in a browser)")
     return site

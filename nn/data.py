@@ -43,8 +43,10 @@ class TensorDataset(Dataset):
         self.tensors = tuple(as_tensor(t) for t in tensors)
         sizes = [t.shape[0] if t.ndim else None for t in self.tensors]
         if None in sizes or len(set(sizes)) != 1:
-            raise ValueError(f"TensorDataset: tensors must have the same first axis, got shapes "
-                             f"{[tuple(t.shape) for t in self.tensors]}")
+            raise ValueError(
+                f"TensorDataset: tensors must have the same first axis, got shapes "
+                f"{[tuple(t.shape) for t in self.tensors]}"
+            )
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         return tuple(t[index] for t in self.tensors)
@@ -65,14 +67,23 @@ class DataLoader:
     else from `autograd.generator()`.
     """
 
-    def __init__(self, dataset: Any, *arrays: np.ndarray, batch_size: int = 1, shuffle: bool = False,
-                 drop_last: bool = False, generator: np.random.Generator | None = None,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        dataset: Any,
+        *arrays: np.ndarray,
+        batch_size: int = 1,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        generator: np.random.Generator | None = None,
+        seed: int | None = None,
+    ) -> None:
         if arrays:
             if not all(isinstance(a, np.ndarray) for a in (dataset, *arrays)):
-                raise TypeError("DataLoader(dataset, batch_size=..., shuffle=...): pass the settings by name; "
-                                "positional arguments after the first are more aligned numpy arrays, got "
-                                f"{', '.join(type(a).__name__ for a in arrays)}")
+                raise TypeError(
+                    "DataLoader(dataset, batch_size=..., shuffle=...): pass the settings by name; "
+                    "positional arguments after the first are more aligned numpy arrays, got "
+                    f"{', '.join(type(a).__name__ for a in arrays)}"
+                )
             dataset = (dataset, *arrays)
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")

@@ -23,9 +23,28 @@ from autograd.engine import unwrap
 from autograd.factories import generator
 from nn.module import as_array
 
-__all__ = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "dropout",
-           "one_hot", "layer_norm", "batch_norm", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "class_weights", "as_float"]
+__all__ = [
+    "linear",
+    "relu",
+    "leaky_relu",
+    "sigmoid",
+    "tanh",
+    "softplus",
+    "softmax",
+    "log_softmax",
+    "dropout",
+    "one_hot",
+    "layer_norm",
+    "batch_norm",
+    "cross_entropy",
+    "nll_loss",
+    "mse_loss",
+    "l1_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "class_weights",
+    "as_float",
+]
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -36,13 +55,16 @@ def _tensor(x: Any) -> Tensor:
 
 # ----------------------------------------------------------------------------- layers
 
+
 def linear(input: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x Wᵀ + b with W of shape (out, in), as PyTorch (and reports 001, 003: z = W x + b per sample)."""
     shape = input.shape if isinstance(input, (Tensor, np.ndarray)) else np.shape(input)
     if not shape or shape[-1] != weight.shape[-1]:
-        raise ValueError(f"Linear({weight.shape[-1]}, {weight.shape[0]}) expects inputs whose last axis is "
-                         f"in_features = {weight.shape[-1]} (weight shape {tuple(weight.shape)} is (out, in)), "
-                         f"got input shape {tuple(shape)}")
+        raise ValueError(
+            f"Linear({weight.shape[-1]}, {weight.shape[0]}) expects inputs whose last axis is "
+            f"in_features = {weight.shape[-1]} (weight shape {tuple(weight.shape)} is (out, in)), "
+            f"got input shape {tuple(shape)}"
+        )
     y = ops.matmul(input, ops.transpose(weight, axes=None))
     return y if bias is None else y + bias
 
@@ -77,8 +99,11 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 
 def _implicit_dim(name: str, ndim: int) -> int:
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated (as in PyTorch): pass dim=",
-                  UserWarning, stacklevel=3)
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated (as in PyTorch): pass dim=",
+        UserWarning,
+        stacklevel=3,
+    )
     return 0 if ndim in (0, 1, 3) else 1
 
 
@@ -119,14 +144,20 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     return Tensor(np.eye(num_classes, dtype=np.int64)[t])
 
 
-def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,
-               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+def layer_norm(
+    input: Tensor,
+    normalized_shape: Sequence[int] | int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     """(x − μ)/√(σ² + ε) · γ + β, with μ, σ² (biased) over the last len(normalized_shape) axes of each sample."""
     x = _tensor(input)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if tuple(x.shape[x.ndim - len(shape):]) != shape or len(shape) > x.ndim:
-        raise ValueError(f"layer_norm: the input's last axes must be normalized_shape {shape}, "
-                         f"got input shape {tuple(x.shape)}")
+    if tuple(x.shape[x.ndim - len(shape) :]) != shape or len(shape) > x.ndim:
+        raise ValueError(
+            f"layer_norm: the input's last axes must be normalized_shape {shape}, got input shape {tuple(x.shape)}"
+        )
     dims = tuple(range(x.ndim - len(shape), x.ndim))
     return _normalise(x, dims, weight, bias, eps, lambda s: s)
 
@@ -140,9 +171,16 @@ def _normalise(x: Tensor, dims: tuple[int, ...], weight: Any, bias: Any, eps: fl
     return y if bias is None else y + along(bias)
 
 
-def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
-               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
-               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalise each channel c of x (N, C) or (N, C, L) by statistics over the batch (and L):
 
     training: x̂ = (x − μ_B)/√(σ²_B + ε) with the batch's mean and biased variance, and the running
@@ -154,8 +192,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         raise ValueError(f"batch_norm expects input of shape (N, C) or (N, C, L), got {tuple(x.shape)}")
     dims = (0,) if x.ndim == 2 else (0, 2)
     c = x.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
-                    ("bias", bias)):
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != (c,):
             raise ValueError(f"batch_norm: {name} must have shape ({c},) for {c} channels, got {tuple(t.shape)}")
 
@@ -184,6 +221,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 
 
 # ----------------------------------------------------------------------------- losses
+
 
 def check_reduction(reduction: str) -> None:
     if reduction not in REDUCTIONS:
@@ -217,24 +255,34 @@ def as_float(x: Any) -> np.ndarray:
 def _same_shape(input: Any, target: Any, what: str) -> None:
     a, b = tuple(np.shape(unwrap(input))), tuple(np.shape(unwrap(target)))
     if a != b:
-        raise ValueError(f"{what}: prediction shape {a} and target shape {b} differ; reshape one so they match "
-                         "(broadcasting here is almost always a bug)")
+        raise ValueError(
+            f"{what}: prediction shape {a} and target shape {b} differ; reshape one so they match "
+            "(broadcasting here is almost always a bug)"
+        )
 
 
-def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Softmax and cross-entropy on logits, fused: ∂L/∂z = ŷ − y (report 000 eq. 6).
 
     The engine's `autograd.ops.cross_entropy` is the one home of this loss (class
     or probability targets, (N, C, d1, ...) logits, weights, label smoothing,
     ignore_index, and every check of its arguments).
     """
-    return ops.cross_entropy(input, target, weight=weight, reduction=reduction,
-                             label_smoothing=label_smoothing, ignore_index=ignore_index)
+    return ops.cross_entropy(
+        input, target, weight=weight, reduction=reduction, label_smoothing=label_smoothing, ignore_index=ignore_index
+    )
 
 
-def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
-             reduction: str = "mean") -> Tensor:
+def nll_loss(
+    input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+) -> Tensor:
     """−Σ w[t] log p[t] over the rows, for log-probabilities (e.g. from `log_softmax`) and class targets.
 
     "mean" divides by Σ w[t] over the targets that are not ignore_index, as
@@ -243,8 +291,10 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int =
     """
     t = np.asarray(unwrap(target))
     if t.dtype.kind == "f":
-        raise TypeError(f"nll_loss: your labels are float ({t.dtype}, shape {t.shape}); pass integer class "
-                        "indices (e.g. labels.long())")
+        raise TypeError(
+            f"nll_loss: your labels are float ({t.dtype}, shape {t.shape}); pass integer class "
+            "indices (e.g. labels.long())"
+        )
     if t.dtype.kind not in "iu":
         raise TypeError(f"nll_loss expects integer class indices, got dtype {t.dtype}")
     rows, Y, norm, _, shape = ops.target_rows(input, t, weight, reduction, 0.0, ignore_index)
@@ -284,8 +334,10 @@ def _elementwise_weight(weight: Any, input: Any, what: str) -> Any:
     try:
         np.broadcast_shapes(wa.shape, tuple(np.shape(unwrap(input))))
     except ValueError:
-        raise ValueError(f"{what}: weight of shape {wa.shape} does not broadcast to the input's shape "
-                         f"{tuple(np.shape(unwrap(input)))}") from None
+        raise ValueError(
+            f"{what}: weight of shape {wa.shape} does not broadcast to the input's shape "
+            f"{tuple(np.shape(unwrap(input)))}"
+        ) from None
     if not np.all(np.isfinite(wa)) or (wa < 0).any():
         raise ValueError(f"{what}: weight must be finite and ≥ 0")
     return w
@@ -301,8 +353,9 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, reducti
     """
     check_reduction(reduction)
     _same_shape(input, target, "binary_cross_entropy")
-    _in_unit_interval(input, "binary_cross_entropy: input (probabilities)",
-                      "; for logits use binary_cross_entropy_with_logits")
+    _in_unit_interval(
+        input, "binary_cross_entropy: input (probabilities)", "; for logits use binary_cross_entropy_with_logits"
+    )
     _in_unit_interval(target, "binary_cross_entropy: target")
     w = _elementwise_weight(weight, input, "binary_cross_entropy")
     p = _tensor(input)
@@ -310,8 +363,9 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None, reducti
     return _reduce(losses if w is None else losses * w, reduction)
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None, reduction: str = "mean",
-                                     pos_weight: Any = None) -> Tensor:
+def binary_cross_entropy_with_logits(
+    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
+) -> Tensor:
     """σ and binary cross-entropy fused, stable at any logit z: (1 − t)·z + (1 + (p_w − 1)t)·softplus(−z).
 
     (softplus(−z) = −log σ(z) is computed without overflow.)  The gradient is σ(z) − t without pos_weight.

@@ -19,9 +19,22 @@ from typing import Any
 
 from autograd import Tensor, no_grad
 
-__all__ = ["calculate_gain", "fans", "uniform_", "normal_", "constant_", "zeros_", "ones_", "xavier_uniform_",
-           "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "default_linear_", "INITIALISERS",
-           "initialise"]
+__all__ = [
+    "calculate_gain",
+    "fans",
+    "uniform_",
+    "normal_",
+    "constant_",
+    "zeros_",
+    "ones_",
+    "xavier_uniform_",
+    "xavier_normal_",
+    "kaiming_uniform_",
+    "kaiming_normal_",
+    "default_linear_",
+    "INITIALISERS",
+    "initialise",
+]
 
 _GAINS = {"linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 0.75}
 
@@ -30,10 +43,11 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The factor that keeps activations' variance steady through `nonlinearity` (as torch.nn.init)."""
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
-        return math.sqrt(2.0 / (1 + slope ** 2))
+        return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity not in _GAINS:
-        raise ValueError(f"calculate_gain: unknown nonlinearity {nonlinearity!r}; choose one of "
-                         f"{sorted([*_GAINS, 'leaky_relu'])}")
+        raise ValueError(
+            f"calculate_gain: unknown nonlinearity {nonlinearity!r}; choose one of {sorted([*_GAINS, 'leaky_relu'])}"
+        )
     return _GAINS[nonlinearity]
 
 
@@ -123,15 +137,17 @@ def _normal(weight: Tensor, std: float | None) -> None:
 # name → fill(weight, std); the bias starts at 0 for every named init but "default" / "uniform"
 INITIALISERS: dict[str, Callable[[Tensor, float | None], Any]] = {
     "normal": _normal,
-    "xavier": lambda w, std: xavier_uniform_(w), "glorot": lambda w, std: xavier_uniform_(w),
+    "xavier": lambda w, std: xavier_uniform_(w),
+    "glorot": lambda w, std: xavier_uniform_(w),
     "he": lambda w, std: kaiming_normal_(w, nonlinearity="relu"),
     "kaiming": lambda w, std: kaiming_normal_(w, nonlinearity="relu"),
     "zeros": lambda w, std: zeros_(w),
 }
 
 
-def initialise(init: str | Callable[[Tensor], Any], weight: Tensor, bias: Tensor | None,
-               std: float | None = None) -> None:
+def initialise(
+    init: str | Callable[[Tensor], Any], weight: Tensor, bias: Tensor | None, std: float | None = None
+) -> None:
     """Fill a layer's weight (and bias) by the initialiser `init`.
 
     "default" (also "uniform"): PyTorch's default for the layer, weight and bias
@@ -148,7 +164,9 @@ def initialise(init: str | Callable[[Tensor], Any], weight: Tensor, bias: Tensor
     elif init in INITIALISERS:
         INITIALISERS[init](weight, std)
     else:
-        raise ValueError(f"unknown init {init!r}; choose one of {sorted(['default', 'uniform', *INITIALISERS])} "
-                         "or pass a function that fills the weight in place (e.g. nn.init.xavier_uniform_)")
+        raise ValueError(
+            f"unknown init {init!r}; choose one of {sorted(['default', 'uniform', *INITIALISERS])} "
+            "or pass a function that fills the weight in place (e.g. nn.init.xavier_uniform_)"
+        )
     if bias is not None:
         zeros_(bias)

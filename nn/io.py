@@ -83,15 +83,20 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
 
 # ----------------------------------------------------------------------------- saving
 
+
 def save_state(state: Mapping[str, Any], path: str | Path, model: str | None = None) -> Path:
     """Write a state dict to `.npz` (compact) or `.json` (readable: shape, dtype and nested lists per
     array, as report 001's model.json), atomically."""
     path = Path(path)
     arrays = {k: np.asarray(as_array(v), order="C") for k, v in state.items()}  # (0-d stays 0-d)
     if path.suffix == ".json":
-        doc = {"format": FORMAT, "model": model,
-               "parameters": {k: {"shape": list(a.shape), "dtype": str(a.dtype), "data": a.tolist()}
-                              for k, a in arrays.items()}}
+        doc = {
+            "format": FORMAT,
+            "model": model,
+            "parameters": {
+                k: {"shape": list(a.shape), "dtype": str(a.dtype), "data": a.tolist()} for k, a in arrays.items()
+            },
+        }
         return atomic_write(path, json.dumps(doc, indent=1))
     if path.suffix == ".npz":
         with atomic_open(path, "wb") as f:
@@ -132,8 +137,9 @@ def _check_names(path: Path, names: list[str], expected: Expected | None) -> Non
     missing = [k for k in expected if k not in names]
     unexpected = [k for k in names if k not in expected]
     if missing or unexpected:
-        parts = ([f"missing {', '.join(missing)}"] if missing else []) + \
-                ([f"unexpected {', '.join(unexpected)}"] if unexpected else [])
+        parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+            [f"unexpected {', '.join(unexpected)}"] if unexpected else []
+        )
         raise _fail(path, "the arrays do not fit the model: " + "; ".join(parts))
 
 
@@ -154,8 +160,9 @@ def _load_npz(path: Path, expected: Expected | None) -> dict[str, np.ndarray]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
-        raise _fail(path, f"not a .npz archive, or a damaged or truncated one ({e}); was it written by "
-                          "Module.save?") from None
+        raise _fail(
+            path, f"not a .npz archive, or a damaged or truncated one ({e}); was it written by Module.save?"
+        ) from None
     with archive:
         members = {}
         for info in archive.infolist():
@@ -167,9 +174,12 @@ def _load_npz(path: Path, expected: Expected | None) -> dict[str, np.ndarray]:
             shape, dtype, header_len = _npy_header(path, archive, info, name)
             _check_array(path, name, shape, dtype, expected)
             if header_len + math.prod(shape) * dtype.itemsize != info.file_size:
-                raise _fail(path, f"array {name!r}: its header says shape {shape} of {dtype} "
-                                  f"({math.prod(shape) * dtype.itemsize} bytes) but the member holds "
-                                  f"{info.file_size - header_len} bytes (truncated or forged)")
+                raise _fail(
+                    path,
+                    f"array {name!r}: its header says shape {shape} of {dtype} "
+                    f"({math.prod(shape) * dtype.itemsize} bytes) but the member holds "
+                    f"{info.file_size - header_len} bytes (truncated or forged)",
+                )
         out = {}
         for name, info in members.items():
             try:
@@ -180,8 +190,9 @@ def _load_npz(path: Path, expected: Expected | None) -> dict[str, np.ndarray]:
     return out
 
 
-def _npy_header(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
-                name: str) -> tuple[tuple[int, ...], np.dtype, int]:
+def _npy_header(
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str
+) -> tuple[tuple[int, ...], np.dtype, int]:
     """(shape, dtype, header length) of one .npy member, read without touching its data."""
     try:
         with archive.open(info) as f:
@@ -205,14 +216,14 @@ def _load_json(path: Path, expected: Expected | None) -> dict[str, np.ndarray]:
     except json.JSONDecodeError as e:
         raise _fail(path, f"not valid JSON ({e})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("parameters"), dict):
-        raise _fail(path, f"not a state file written by Module.save (no \"format\": {FORMAT!r} with \"parameters\")")
+        raise _fail(path, f'not a state file written by Module.save (no "format": {FORMAT!r} with "parameters")')
     entries = doc["parameters"]
     _check_names(path, list(entries), expected)
     for name, e in entries.items():
         try:
             shape, dtype = tuple(int(n) for n in e["shape"]), np.dtype(e["dtype"])
         except (KeyError, TypeError, ValueError):
-            raise _fail(path, f"entry {name!r} needs a \"shape\" (a list of ints) and a numeric \"dtype\"") from None
+            raise _fail(path, f'entry {name!r} needs a "shape" (a list of ints) and a numeric "dtype"') from None
         _check_array(path, name, shape, dtype, expected)
     out = {}
     for name, e in entries.items():
@@ -220,8 +231,8 @@ def _load_json(path: Path, expected: Expected | None) -> dict[str, np.ndarray]:
         try:
             a = np.asarray(e["data"], dtype=np.dtype(e["dtype"]))
         except (KeyError, TypeError, ValueError) as err:
-            raise _fail(path, f"entry {name!r}: its \"data\" are not numbers of shape {shape} ({err})") from None
+            raise _fail(path, f'entry {name!r}: its "data" are not numbers of shape {shape} ({err})') from None
         if a.shape != shape:
-            raise _fail(path, f"entry {name!r}: its \"data\" have shape {a.shape}, its \"shape\" says {shape}")
+            raise _fail(path, f'entry {name!r}: its "data" have shape {a.shape}, its "shape" says {shape}')
         out[name] = a
     return out

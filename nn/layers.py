@@ -18,8 +18,25 @@ from nn import functional as F
 from nn.init import initialise
 from nn.module import Module, Sequential, float_dtype
 
-__all__ = ["Linear", "Embedding", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softplus", "Identity", "Flatten",
-           "Softmax", "LogSoftmax", "Dropout", "BatchNorm1d", "LayerNorm", "MLP", "get_activation", "ACTIVATIONS"]
+__all__ = [
+    "Linear",
+    "Embedding",
+    "ReLU",
+    "LeakyReLU",
+    "Sigmoid",
+    "Tanh",
+    "Softplus",
+    "Identity",
+    "Flatten",
+    "Softmax",
+    "LogSoftmax",
+    "Dropout",
+    "BatchNorm1d",
+    "LayerNorm",
+    "MLP",
+    "get_activation",
+    "ACTIVATIONS",
+]
 
 
 class Linear(Module):
@@ -32,8 +49,17 @@ class Linear(Module):
     (`nn.init.xavier_uniform_`).
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
-                 dtype: Any = None, *, init: str | Callable = "default", std: float | None = None) -> None:
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        init: str | Callable = "default",
+        std: float | None = None,
+    ) -> None:
         super().__init__()
         _sizes(Linear, in_features=in_features, out_features=out_features)
         _cpu(device)
@@ -69,8 +95,16 @@ class Embedding(Module):
     as PyTorch's, N(0, 1) (`init`, `std` as for Linear).
     """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, device: Any = None, dtype: Any = None, *,
-                 init: str | Callable = "normal", std: float | None = 1.0) -> None:
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        device: Any = None,
+        dtype: Any = None,
+        *,
+        init: str | Callable = "normal",
+        std: float | None = 1.0,
+    ) -> None:
         super().__init__()
         _sizes(Embedding, num_embeddings=num_embeddings, embedding_dim=embedding_dim)
         _cpu(device)
@@ -84,8 +118,10 @@ class Embedding(Module):
             raise TypeError(f"Embedding takes integer indices, got dtype {idx.dtype}")
         if idx.size and (idx.min() < 0 or idx.max() >= self.num_embeddings):
             bad = idx[(idx < 0) | (idx >= self.num_embeddings)].flat[0]
-            raise IndexError(f"Embedding({self.num_embeddings}, {self.embedding_dim}): index {bad} is out of range; "
-                             f"indices must lie in 0..{self.num_embeddings - 1}")
+            raise IndexError(
+                f"Embedding({self.num_embeddings}, {self.embedding_dim}): index {bad} is out of range; "
+                f"indices must lie in 0..{self.num_embeddings - 1}"
+            )
         return self.weight[idx]
 
     def extra_repr(self) -> str:
@@ -93,6 +129,7 @@ class Embedding(Module):
 
 
 # ----------------------------------------------------------------------------- activations and shape
+
 
 class ReLU(Module):
     def forward(self, input: Tensor) -> Tensor:
@@ -183,6 +220,7 @@ class LogSoftmax(_AlongDim):
 
 # ----------------------------------------------------------------------------- regularisation and normalisation
 
+
 class Dropout(Module):
     """In training mode zero each entry with probability p and scale the rest by 1/(1 − p); in eval
     mode (`model.eval()`) pass everything through.  Masks come from `autograd.generator()`."""
@@ -211,8 +249,16 @@ class BatchNorm1d(Module):
     are in the state dict under PyTorch's keys.
     """
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, device: Any = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__()
         _sizes(BatchNorm1d, num_features=num_features)
         _cpu(device)
@@ -236,8 +282,10 @@ class BatchNorm1d(Module):
     def forward(self, input: Tensor) -> Tensor:
         x = as_tensor(input)
         if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
-            raise ValueError(f"BatchNorm1d({self.num_features}) expects input of shape (N, {self.num_features}) or "
-                             f"(N, {self.num_features}, L), got {tuple(x.shape)}")
+            raise ValueError(
+                f"BatchNorm1d({self.num_features}) expects input of shape (N, {self.num_features}) or "
+                f"(N, {self.num_features}, L), got {tuple(x.shape)}"
+            )
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             with no_grad():
@@ -246,20 +294,37 @@ class BatchNorm1d(Module):
                 factor = 1.0 / self.num_batches_tracked.item()
         use_batch = self.training or self.running_mean is None
         track = not self.training or self.track_running_stats
-        return F.batch_norm(x, self.running_mean if track else None, self.running_var if track else None,
-                            self.weight, self.bias, use_batch, factor, self.eps)
+        return F.batch_norm(
+            x,
+            self.running_mean if track else None,
+            self.running_var if track else None,
+            self.weight,
+            self.bias,
+            use_batch,
+            factor,
+            self.eps,
+        )
 
     def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
 
 
 class LayerNorm(Module):
     """Normalise each sample over its last axes `normalized_shape`, then scale by γ and shift by β
     (torch.nn.LayerNorm; no running statistics: the same in training and eval)."""
 
-    def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True, device: Any = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        normalized_shape: int | Sequence[int],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__()
         _cpu(device)
         shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
@@ -280,8 +345,15 @@ class LayerNorm(Module):
 
 # ----------------------------------------------------------------------------- MLP
 
-ACTIVATIONS: dict[str, type[Module]] = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh, "softplus": Softplus,
-                                        "leaky_relu": LeakyReLU, "identity": Identity, "linear": Identity}
+ACTIVATIONS: dict[str, type[Module]] = {
+    "relu": ReLU,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "softplus": Softplus,
+    "leaky_relu": LeakyReLU,
+    "identity": Identity,
+    "linear": Identity,
+}
 
 
 def get_activation(name: str) -> Module:
@@ -301,9 +373,16 @@ class MLP(Sequential):
     torch.nn.Sequential.  It returns logits, for `CrossEntropyLoss`.
     """
 
-    def __init__(self, sizes: Sequence[int], activation: str = "relu", output_activation: str | None = None,
-                 init: str | Callable = "default", std: float | None = None, bias: bool = True,
-                 dtype: Any = None) -> None:
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str = "relu",
+        output_activation: str | None = None,
+        init: str | Callable = "default",
+        std: float | None = None,
+        bias: bool = True,
+        dtype: Any = None,
+    ) -> None:
         if len(sizes) < 2:
             raise ValueError(f"MLP needs at least an input and an output size, got {list(sizes)}")
         layers: list[Module] = []
@@ -314,4 +393,3 @@ class MLP(Sequential):
             elif output_activation:
                 layers.append(get_activation(output_activation))
         super().__init__(*layers)
-

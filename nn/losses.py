@@ -57,8 +57,9 @@ class CrossEntropyLoss(_WeightedLoss):
     `ignore_index` as PyTorch.
     """
 
-    def __init__(self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean",
-                 label_smoothing: float = 0.0) -> None:
+    def __init__(
+        self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean", label_smoothing: float = 0.0
+    ) -> None:
         super().__init__(weight, reduction)
         if not (isinstance(label_smoothing, (int, float)) and 0.0 <= label_smoothing <= 1.0):
             raise ValueError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")

@@ -30,14 +30,14 @@ IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_k
 class Module:
     """Base class: subclasses set parameters and sub-modules as attributes and define `forward`.
 
-        class Net(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.hidden = nn.Linear(2, 12)
-                self.out = nn.Linear(12, 5)
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden = nn.Linear(2, 12)
+            self.out = nn.Linear(12, 5)
 
-            def forward(self, x):
-                return self.out(self.hidden(x).softplus())
+        def forward(self, x):
+            return self.out(self.hidden(x).softplus())
     """
 
     training: bool
@@ -52,8 +52,9 @@ class Module:
 
     def __setattr__(self, key: str, value: Any) -> None:
         if "_parameters" not in self.__dict__:
-            raise AttributeError(f"{type(self).__name__}.__init__ must call super().__init__() "
-                                 f"before assigning {key!r}")
+            raise AttributeError(
+                f"{type(self).__name__}.__init__ must call super().__init__() before assigning {key!r}"
+            )
         params, buffers, modules = self._parameters, self._buffers, self._modules
         if isinstance(value, Parameter):
             buffers.pop(key, None)
@@ -70,19 +71,25 @@ class Module:
                 p.path = name
         elif key in params:
             if value is not None:
-                raise TypeError(f"cannot assign a {type(value).__name__} as parameter {key!r} of "
-                                f"{type(self).__name__}: use nn.Parameter(...) or None (to change the values, "
-                                f"copy into it: `with no_grad(): self.{key}.copy_(new)`)")
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} as parameter {key!r} of "
+                    f"{type(self).__name__}: use nn.Parameter(...) or None (to change the values, "
+                    f"copy into it: `with no_grad(): self.{key}.copy_(new)`)"
+                )
             params[key] = None
         elif key in buffers:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign a {type(value).__name__} as buffer {key!r} of "
-                                f"{type(self).__name__}: use a Tensor or None")
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} as buffer {key!r} of "
+                    f"{type(self).__name__}: use a Tensor or None"
+                )
             buffers[key] = value
         elif key in modules:
             if value is not None:
-                raise TypeError(f"cannot assign a {type(value).__name__} as child module {key!r} of "
-                                f"{type(self).__name__}: use an nn.Module or None")
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} as child module {key!r} of "
+                    f"{type(self).__name__}: use an nn.Module or None"
+                )
             modules[key] = None
         object.__setattr__(self, key, value)
 
@@ -96,8 +103,9 @@ class Module:
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or a None placeholder, as `Linear(bias=False)` does) under `name`."""
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"register_parameter({name!r}): expected an nn.Parameter or None, "
-                            f"got {type(param).__name__}")
+            raise TypeError(
+                f"register_parameter({name!r}): expected an nn.Parameter or None, got {type(param).__name__}"
+            )
         self._parameters[name] = param
         if param is not None and param.path is None:
             param.path = name
@@ -124,8 +132,9 @@ class Module:
             return self.forward(*args, **kwargs)
 
     # -- walking the tree
-    def named_modules(self, memo: set[int] | None = None, prefix: str = "",
-                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+    def named_modules(
+        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
         """(dotted path, module) for this module and every module inside it, each once, parents first."""
         if memo is None:
             memo = set()
@@ -153,8 +162,9 @@ class Module:
         for _, m in self.named_children():
             yield m
 
-    def _named_members(self, table: str, prefix: str, recurse: bool,
-                       remove_duplicate: bool) -> Iterator[tuple[str, Tensor]]:
+    def _named_members(
+        self, table: str, prefix: str, recurse: bool, remove_duplicate: bool
+    ) -> Iterator[tuple[str, Tensor]]:
         seen: set[int] = set()
         walked = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
         for path, m in walked:
@@ -164,8 +174,9 @@ class Module:
                 seen.add(id(t))
                 yield (f"{path}.{name}" if path else name), t
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True,
-                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
         """(dotted name, parameter) for every parameter, each once (a tied weight under its first name)."""
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)  # type: ignore[return-value]
 
@@ -174,8 +185,9 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True,
-                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
@@ -299,12 +311,14 @@ class Module:
         """Write the state dict to `.npz` (compact) or `.json` (readable, as report 001's model.json),
         atomically: a failed write leaves the previous file as it was."""
         from nn.io import save_state
+
         return save_state(self.state_dict(), path, model=type(self).__name__)
 
     def load(self, path: str | Path) -> Module:
         """Load a state written by `save()` (either format), checking every array's name, shape and
         dtype against this module before reading its data."""
         from nn.io import load_state
+
         expected = {k: (t.shape, t.dtype) for k, t in self.state_dict().items()}
         self.load_state_dict(load_state(path, expected=expected))
         return self
@@ -313,12 +327,14 @@ class Module:
     def to_torch(self) -> Any:
         """The equivalent `torch.nn.Module` holding a copy of these weights (needs torch installed)."""
         from nn.torch_bridge import to_torch
+
         return to_torch(self)
 
     @classmethod
     def from_torch(cls, module: Any) -> Module:
         """Our equivalent of a `torch.nn` module (Linear, Sequential, ...), with a copy of its weights."""
         from nn.torch_bridge import from_torch
+
         return from_torch(module)
 
     def __repr__(self) -> str:

@@ -25,15 +25,20 @@ __all__ = ["to_torch", "from_torch", "TWINS"]
 TWINS: dict[type[Module], tuple[str, ...]] = {
     layers.Linear: ("in_features", "out_features", "bias"),
     layers.Embedding: ("num_embeddings", "embedding_dim"),
-    layers.ReLU: (), layers.Sigmoid: (), layers.Tanh: (), layers.Identity: (),
+    layers.ReLU: (),
+    layers.Sigmoid: (),
+    layers.Tanh: (),
+    layers.Identity: (),
     layers.Softplus: ("beta", "threshold"),
     layers.LeakyReLU: ("negative_slope",),
     layers.Flatten: ("start_dim", "end_dim"),
-    layers.Softmax: ("dim",), layers.LogSoftmax: ("dim",),
+    layers.Softmax: ("dim",),
+    layers.LogSoftmax: ("dim",),
     layers.Dropout: ("p",),
     layers.BatchNorm1d: ("num_features", "eps", "momentum", "affine", "track_running_stats"),
     layers.LayerNorm: ("normalized_shape", "eps", "elementwise_affine", "bias"),
-    losses.MSELoss: ("reduction",), losses.L1Loss: ("reduction",),
+    losses.MSELoss: ("reduction",),
+    losses.L1Loss: ("reduction",),
 }
 _WITH_DTYPE = (layers.Linear, layers.Embedding, layers.BatchNorm1d, layers.LayerNorm)
 
@@ -72,9 +77,11 @@ def _build_torch(module: Module, torch: Any) -> Any:
             kwargs["dtype"] = getattr(torch, str(_dtype_of(module)))
         twin = getattr(torch.nn, type(module).__name__)(**kwargs)
     else:
-        raise TypeError(f"to_torch() translates {_known()}; {type(module).__name__} is not one of them. For your "
-                        "own Module, write the same class with torch.nn and load_state_dict(model.state_dict()) "
-                        "into it: the keys and shapes match")
+        raise TypeError(
+            f"to_torch() translates {_known()}; {type(module).__name__} is not one of them. For your "
+            "own Module, write the same class with torch.nn and load_state_dict(model.state_dict()) "
+            "into it: the keys and shapes match"
+        )
     twin.train(module.training)
     return twin
 
@@ -102,8 +109,10 @@ def _build_ours(module: Any) -> Module:
             kwargs["dtype"] = _dtype_of(module)
         ours = cls(**kwargs)
     else:
-        raise TypeError(f"from_torch() translates torch.nn.{{{_known().replace('MLP, ', '')}}}; "
-                        f"{kind.__module__}.{kind.__name__} is not one of them. For your own torch module, write the "
-                        "same class with nn and load_state_dict(torch_model.state_dict()) into it")
+        raise TypeError(
+            f"from_torch() translates torch.nn.{{{_known().replace('MLP, ', '')}}}; "
+            f"{kind.__module__}.{kind.__name__} is not one of them. For your own torch module, write the "
+            "same class with nn and load_state_dict(torch_model.state_dict()) into it"
+        )
     ours.train(module.training)
     return ours

@@ -17,8 +17,9 @@ def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     return [p.grad for p in params if p.grad is not None]
 
 
-def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
-                    error_if_nonfinite: bool = False) -> Tensor:
+def clip_grad_norm_(
+    parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False
+) -> Tensor:
     """Scale all gradients together so their joint norm ‖(g₁, g₂, …)‖ is at most `max_norm`.
 
     The factor is max_norm/(‖g‖ + 1e-6), capped at 1 (PyTorch's rule); returns
@@ -38,8 +39,10 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     else:
         total = float(sum(float((np.abs(a) ** norm_type).sum()) for a in arrays) ** (1.0 / norm_type))
     if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(f"the total norm of order {norm_type} of the gradients is {total}, so they cannot be "
-                           "clipped; set error_if_nonfinite=False to go on anyway")
+        raise RuntimeError(
+            f"the total norm of order {norm_type} of the gradients is {total}, so they cannot be "
+            "clipped; set error_if_nonfinite=False to go on anyway"
+        )
     coef = min(max_norm / (total + 1e-6), 1.0)
     with no_grad():
         for g in grads:

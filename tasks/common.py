@@ -52,23 +52,28 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return f"{text} (default: %(default)s)"
 
 
-def task_parser(name: str, description: str, *, seed: bool = True, quick: bool = True,
-                data: bool = True) -> argparse.ArgumentParser:
+def task_parser(
+    name: str, description: str, *, seed: bool = True, quick: bool = True, data: bool = True
+) -> argparse.ArgumentParser:
     """An argparse parser with `--out` and `--debug`, and `--seed`, `--quick`, `--data-dir` unless turned off.
 
     A task turns off the options that would do nothing for it (relu_mse has no
     randomness, no long run and no data), so none is accepted and ignored.
     """
-    parser = argparse.ArgumentParser(prog=f"python -m tasks.{name}", description=description,
-                                     formatter_class=_HelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog=f"python -m tasks.{name}", description=description, formatter_class=_HelpFormatter
+    )
     parser.add_argument("--out", default=None, help=f"output folder (default: out/{name}/)")
     if seed:
         parser.add_argument("--seed", type=int, default=0, help="random seed (data, initialisation, shuffling)")
     if quick:
         parser.add_argument("--quick", action="store_true", help="a seconds-long run (what the tests use)")
     if data:
-        parser.add_argument("--data-dir", default=None,
-                            help="the folder holding the data sets (default: $AUTOGRAD_DATA, else ../shared/data)")
+        parser.add_argument(
+            "--data-dir",
+            default=None,
+            help="the folder holding the data sets (default: $AUTOGRAD_DATA, else ../shared/data)",
+        )
     parser.add_argument("--debug", action="store_true", help="on an error, show the Python traceback")
     parser.set_defaults(task_name=name)
     return parser
@@ -101,8 +106,9 @@ def fraction(text: str) -> float:
     return value
 
 
-def run_task(parser: argparse.ArgumentParser, run: Callable[[argparse.Namespace], T],
-             argv: list[str] | None = None) -> T:
+def run_task(
+    parser: argparse.ArgumentParser, run: Callable[[argparse.Namespace], T], argv: list[str] | None = None
+) -> T:
     """Parse `argv`, call `run(args)` and return what it returns.
 
     A DataError or OSError (bad input: a data, model or output file) becomes
@@ -213,8 +219,9 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int) -> np
     return counts
 
 
-def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, loss_fn: Callable[..., autograd.Tensor],
-             batch_size: int = 5000) -> tuple[float, float, np.ndarray]:
+def evaluate(
+    model: nn.Module, x: np.ndarray, y: np.ndarray, loss_fn: Callable[..., autograd.Tensor], batch_size: int = 5000
+) -> tuple[float, float, np.ndarray]:
     """(mean loss, accuracy, predicted classes) of a classifier on a whole set, in batches, without a graph.
 
     The mean is the one `loss_fn` would give on the whole set at once: with
@@ -227,7 +234,7 @@ def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, loss_fn: Callable[.
     model.eval()
     with autograd.no_grad():
         for start in range(0, len(x), batch_size):
-            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+            xb, yb = x[start : start + batch_size], y[start : start + batch_size]
             logits = model(xb)
             share = float(len(yb) if weight is None else weight[yb].sum())
             total += loss_fn(logits, yb).item() * share
@@ -240,6 +247,7 @@ def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, loss_fn: Callable[.
 def compiled_step(model: nn.Module, loss_fn: Callable[..., autograd.Tensor]) -> autograd.compiler.Compiled:
     """`loss = loss_fn(model(x), y); loss.backward()` as one generated numpy function (`autograd.compile`);
     `.source` is its code."""
+
     def forward_backward(x: Any, y: Any) -> autograd.Tensor:
         loss = loss_fn(model(x), y)
         loss.backward()
@@ -248,12 +256,25 @@ def compiled_step(model: nn.Module, loss_fn: Callable[..., autograd.Tensor]) -> 
     return autograd.compile(forward_backward)
 
 
-def fit(model: nn.Module, optimizer: Any, loss_fn: Callable[..., autograd.Tensor],
-        train: tuple[np.ndarray, np.ndarray], epochs: int, batch_size: int, *, seed: int = 0, shuffle: bool = True,
-        eval_sets: dict[str, tuple[np.ndarray, np.ndarray]] | None = None, scheduler: Any = None,
-        chunk: int | None = None, on_step: Callable[[int, autograd.Tensor], None] | None = None,
-        log: bool = False, desc: str = "train", quiet: bool = False,
-        compile: bool | autograd.compiler.Compiled = False) -> dict[str, list[float]]:
+def fit(
+    model: nn.Module,
+    optimizer: Any,
+    loss_fn: Callable[..., autograd.Tensor],
+    train: tuple[np.ndarray, np.ndarray],
+    epochs: int,
+    batch_size: int,
+    *,
+    seed: int = 0,
+    shuffle: bool = True,
+    eval_sets: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    scheduler: Any = None,
+    chunk: int | None = None,
+    on_step: Callable[[int, autograd.Tensor], None] | None = None,
+    log: bool = False,
+    desc: str = "train",
+    quiet: bool = False,
+    compile: bool | autograd.compiler.Compiled = False,
+) -> dict[str, list[float]]:
     """Mini-batch training of a classifier (the model returns logits) on arrays; returns the history.
 
     Each step is PyTorch's
@@ -273,8 +294,13 @@ def fit(model: nn.Module, optimizer: Any, loss_fn: Callable[..., autograd.Tensor
     (`compiled_step`, or the one given); the same numbers, without the engine's cost per op.
     """
     loader = nn.DataLoader(*train, batch_size=batch_size, shuffle=shuffle, seed=seed)
-    forward_backward = compile if isinstance(compile, autograd.compiler.Compiled) else \
-        compiled_step(model, loss_fn) if compile else None
+    forward_backward = (
+        compile
+        if isinstance(compile, autograd.compiler.Compiled)
+        else compiled_step(model, loss_fn)
+        if compile
+        else None
+    )
     history: dict[str, list[float]] = {"loss": []}
     if chunk:
         history["chunk_loss"] = []
@@ -312,6 +338,8 @@ def fit(model: nn.Module, optimizer: Any, loss_fn: Callable[..., autograd.Tensor
             if scheduler is not None:
                 scheduler.step()
             if log:
-                print(f"{desc} epoch {epoch}/{epochs}: " + "  ".join(f"{k} {v[-1]:.4f}" for k, v in history.items()
-                                                                    if k != "chunk_loss"))
+                print(
+                    f"{desc} epoch {epoch}/{epochs}: "
+                    + "  ".join(f"{k} {v[-1]:.4f}" for k, v in history.items() if k != "chunk_loss")
+                )
     return history

@@ -205,8 +205,7 @@ def load_idx(path: str | Path) -> np.ndarray:
         ndim = 1
     else:
         raise _error(
-            path,
-            f"bad magic number {magic}, expected {IDX_IMAGES_MAGIC} (images) or {IDX_LABELS_MAGIC} (labels)",
+            path, f"bad magic number {magic}, expected {IDX_IMAGES_MAGIC} (images) or {IDX_LABELS_MAGIC} (labels)"
         )
     header_size = 4 + 4 * ndim
     if len(raw) < header_size:
@@ -217,10 +216,7 @@ def load_idx(path: str | Path) -> np.ndarray:
     expected = int(np.prod(shape))
     found = len(raw) - header_size
     if found < expected:
-        raise _error(
-            path,
-            f"truncated: header announces shape {shape} = {expected} data bytes, found only {found}",
-        )
+        raise _error(path, f"truncated: header announces shape {shape} = {expected} data bytes, found only {found}")
     if found > expected:
         raise _error(
             path,
@@ -301,8 +297,7 @@ def load_ngram(directory: str | Path) -> dict[str, Any]:
     vocab_array = _load_npy(vocab_path)
     if vocab_array.ndim != 1 or vocab_array.dtype.kind != "U" or len(vocab_array) == 0:
         raise _error(
-            vocab_path,
-            f"expected a non-empty 1-D array of strings, found {vocab_array.dtype} {vocab_array.shape}",
+            vocab_path, f"expected a non-empty 1-D array of strings, found {vocab_array.dtype} {vocab_array.shape}"
         )
     vocab = [str(word) for word in vocab_array]
     result: dict[str, Any] = {"vocab": vocab}
@@ -312,15 +307,9 @@ def load_ngram(directory: str | Path) -> dict[str, Any]:
         inputs = _load_npy(inputs_path)
         targets = _load_npy(targets_path)
         if inputs.dtype.kind not in "iu" or inputs.ndim != 2 or inputs.shape[1] != 3:
-            raise _error(
-                inputs_path,
-                f"expected integers shaped (N, 3), found {inputs.dtype} {inputs.shape}",
-            )
+            raise _error(inputs_path, f"expected integers shaped (N, 3), found {inputs.dtype} {inputs.shape}")
         if targets.dtype.kind not in "iu" or targets.ndim != 1:
-            raise _error(
-                targets_path,
-                f"expected integers shaped (N,), found {targets.dtype} {targets.shape}",
-            )
+            raise _error(targets_path, f"expected integers shaped (N,), found {targets.dtype} {targets.shape}")
         if len(inputs) != len(targets):
             raise DataError(f"{inputs_path} has {len(inputs)} rows but {targets_path} has {len(targets)}")
         for path, array in ((inputs_path, inputs), (targets_path, targets)):

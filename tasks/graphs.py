@@ -51,8 +51,7 @@ class Net(nn.Module):
         a1 = z1.softplus()
         z2 = self.output(a1)
         a2 = softmax(z2, axis=-1)
-        for t, name in [(z1, "z1"), (z1.inputs[0], "h1"), (a1, "a1"), (z2, "z2"), (z2.inputs[0], "h2"),
-                        (a2, "a2")]:
+        for t, name in [(z1, "z1"), (z1.inputs[0], "h1"), (a1, "a1"), (z2, "z2"), (z2.inputs[0], "h2"), (a2, "a2")]:
             t.name = name
         return a2
 
@@ -80,8 +79,9 @@ def network_graph(seed: int = 0, samples: int = 1) -> Tensor:
     return loss
 
 
-def write_showcase(out: Path, x: float = 2.0, m: float = 3.0, b: float = 1.0, y_star: float = 4.0,
-                   seed: int = 0) -> dict[str, Path]:
+def write_showcase(
+    out: Path, x: float = 2.0, m: float = 3.0, b: float = 1.0, y_star: float = 4.0, seed: int = 0
+) -> dict[str, Path]:
     """Write the showcase pictures and the HTML stepper into `out`; return their paths by name.
 
     Without Graphviz's `dot` the DOT texts are saved instead (`.gv`) and the error says how to install it.
@@ -90,8 +90,9 @@ def write_showcase(out: Path, x: float = 2.0, m: float = 3.0, b: float = 1.0, y_
     relu_mse = relu_mse_graph(x, m, b, y_star)
     network = network_graph(seed)
     pictures = {
-        "relu_mse": viz.draw_graph(relu_mse, edge_labels="both",
-                                   title="report 000: a = x·m + b,  y = ReLU(a),  L = (y − y*)²"),
+        "relu_mse": viz.draw_graph(
+            relu_mse, edge_labels="both", title="report 000: a = x·m + b,  y = ReLU(a),  L = (y − y*)²"
+        ),
         "network": viz.draw_graph(network, title="report 001, Figure 1: the 2-12-5 softplus/softmax network"),
     }
     paths: dict[str, Path] = {}
@@ -102,8 +103,9 @@ def write_showcase(out: Path, x: float = 2.0, m: float = 3.0, b: float = 1.0, y_
         frames_dir.mkdir(exist_ok=True)
         for k, frame in enumerate(viz.backward_frames(relu_mse)):
             paths[f"step_{k:02d}"] = Path(frame.render(str(frames_dir / f"step_{k:02d}"), format="svg", cleanup=True))
-        paths["html"] = viz.backward_html(relu_mse, out / "relu_mse_backward.html",
-                                          title="Backpropagation through report 000's graph").path
+        paths["html"] = viz.backward_html(
+            relu_mse, out / "relu_mse_backward.html", title="Backpropagation through report 000's graph"
+        ).path
     except viz.DotNotFound:
         for name, graph in pictures.items():
             graph.save(str(out / f"{name}.gv"))
@@ -123,13 +125,19 @@ def main(argv: list[str] | None = None) -> None:
     loss = relu_mse_graph(args.x, args.m, args.b, args.y_star)
     leaves = {t.name: t for t in walk(loss) if t.name}
     loss.backward()
-    metrics = {"a": leaves["a"].item(), "y": leaves["y"].item(), "L": loss.item(),
-               **{f"dL/d{n}": leaves[n].grad.item() for n in "xmb"}}
+    metrics = {
+        "a": leaves["a"].item(),
+        "y": leaves["y"].item(),
+        "L": loss.item(),
+        **{f"dL/d{n}": leaves[n].grad.item() for n in "xmb"},
+    }
     save_metrics(out, metrics)
     print("report 000: " + "  ".join(f"{k} = {v:g}" for k, v in metrics.items()))
     frames = sum(1 for k in paths if k.startswith("step_"))
-    print(f"wrote {paths['relu_mse']}, {paths['network']}, {frames} backward frames in "
-          f"{paths['step_00'].parent}/ and {paths['html']} (open it in a browser: ← → step through)")
+    print(
+        f"wrote {paths['relu_mse']}, {paths['network']}, {frames} backward frames in "
+        f"{paths['step_00'].parent}/ and {paths['html']} (open it in a browser: ← → step through)"
+    )
 
 
 if __name__ == "__main__":

@@ -67,14 +67,17 @@ from tasks.data import MNIST_FILE_NAMES, find_dataset, load_mnist, train_val_spl
 from tasks.plots import plot_confusion, plot_curves, plot_lr_sweep, plot_q4, plot_run_spread, save_figure, use_agg
 
 SWEEP = (0.001, 0.003, 0.01, 0.03)
-REPORT = {"exp1_val_accuracy": 0.912, "exp3_val_accuracy": {"0.001": 0.8982, "0.003": 0.948, "0.01": 0.926,
-                                                              "0.03": 0.9614},
-          "exp4_test_accuracy": 0.9155}
-CHUNK = 1000   # observations per point of the loss-per-observations curves
+REPORT = {
+    "exp1_val_accuracy": 0.912,
+    "exp3_val_accuracy": {"0.001": 0.8982, "0.003": 0.948, "0.01": 0.926, "0.03": 0.9614},
+    "exp4_test_accuracy": 0.9155,
+}
+CHUNK = 1000  # observations per point of the loss-per-observations curves
 LOSS = nn.CrossEntropyLoss()
 
 
 # ----------------------------------------------------------------------------- data
+
 
 def make_ellipse_circle(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Q4's data: class 0 inside the ellipse (x/2)² + y² ≤ 1, class 1 inside the unit circle around (1.2, 0.3)."""
@@ -88,8 +91,9 @@ def make_ellipse_circle(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def load_digits_data(args: argparse.Namespace) -> dict[str, Any]:
     """MNIST from the data folder, else scikit-learn's 8×8 digits; a train/validation split of the training set."""
-    folder = find_dataset("mnist", MNIST_FILE_NAMES, args.data_dir,
-                          "scikit-learn's bundled 8x8 digits (1,797 images) instead of MNIST")
+    folder = find_dataset(
+        "mnist", MNIST_FILE_NAMES, args.data_dir, "scikit-learn's bundled 8x8 digits (1,797 images) instead of MNIST"
+    )
     if folder is not None:
         raw = load_mnist(folder)
         x, y, x_test, y_test = raw["train_images"], raw["train_labels"], raw["test_images"], raw["test_labels"]
@@ -105,16 +109,37 @@ def load_digits_data(args: argparse.Namespace) -> dict[str, Any]:
         test, rest = order[:450], order[450:]
         x, y, x_test, y_test = x_all[rest], y_all[rest], x_all[test], y_all[test]
         source = "sklearn digits 8x8"
-    train_idx, val_idx = train_val_split(len(x), 1 / 6, args.seed)   # MNIST: 50,000 / 10,000
-    return {"source": source, "x_all": x, "y_all": y, "x_train": x[train_idx], "y_train": y[train_idx],
-            "x_val": x[val_idx], "y_val": y[val_idx], "x_test": x_test, "y_test": y_test}
+    train_idx, val_idx = train_val_split(len(x), 1 / 6, args.seed)  # MNIST: 50,000 / 10,000
+    return {
+        "source": source,
+        "x_all": x,
+        "y_all": y,
+        "x_train": x[train_idx],
+        "y_train": y[train_idx],
+        "x_val": x[val_idx],
+        "y_val": y[val_idx],
+        "x_test": x_test,
+        "y_test": y_test,
+    }
 
 
 # ----------------------------------------------------------------------------- training
 
-def train_run(sizes: list[int], x: np.ndarray, y: np.ndarray, lr: float, epochs: int, batch_size: int,
-              seed: int, eval_sets: dict[str, tuple[np.ndarray, np.ndarray]], desc: str,
-              quiet: bool = False, film: Any = None, compile: bool = True) -> tuple[nn.Module, dict[str, Any]]:
+
+def train_run(
+    sizes: list[int],
+    x: np.ndarray,
+    y: np.ndarray,
+    lr: float,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    eval_sets: dict[str, tuple[np.ndarray, np.ndarray]],
+    desc: str,
+    quiet: bool = False,
+    film: Any = None,
+    compile: bool = True,
+) -> tuple[nn.Module, dict[str, Any]]:
     """A fresh sigmoid network (seeded) trained by SGD on the mean cross-entropy of each batch.
 
     The history (`tasks.common.fit`): `loss` per epoch is the mean of the
@@ -127,14 +152,27 @@ def train_run(sizes: list[int], x: np.ndarray, y: np.ndarray, lr: float, epochs:
     model = nn.MLP(sizes, activation="sigmoid", dtype=x.dtype)
     recorder = film(model) if film is not None else None
     on_step = None if recorder is None else (lambda step, loss: recorder.record(loss))
-    history = fit(model, nn.optim.SGD(model.parameters(), lr=lr), LOSS, (x, y), epochs, batch_size, seed=seed,
-                  eval_sets=eval_sets, chunk=CHUNK, desc=desc, quiet=quiet, on_step=on_step, compile=compile)
+    history = fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=lr),
+        LOSS,
+        (x, y),
+        epochs,
+        batch_size,
+        seed=seed,
+        eval_sets=eval_sets,
+        chunk=CHUNK,
+        desc=desc,
+        quiet=quiet,
+        on_step=on_step,
+        compile=compile,
+    )
     if recorder is not None:
         history["film"] = recorder
     return model, history
 
 
-_SHARED: dict[str, Any] = {}   # the data, for the worker processes of train_runs (forked: shared, not copied)
+_SHARED: dict[str, Any] = {}  # the data, for the worker processes of train_runs (forked: shared, not copied)
 
 
 def train_runs(args: argparse.Namespace, data: dict[str, Any], calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -159,39 +197,74 @@ def _train_shared(call: dict[str, Any]) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- the experiments
 
+
 def q4(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """Report 002 Q4: the 2-3-2 sigmoid network on the ellipse and circle, mean loss per 1000 observations."""
     x, y = make_ellipse_circle(args.q4_samples, args.seed)
+
     def film(model: nn.Module) -> viz.TrainingFilm:  # every step is one observation: about 50 frames in all
-        return viz.TrainingFilm(model, every=max(1, len(x) // 50), inputs=x, targets=y,
-                                title=f"Report 002 Q4: the 2-3-2 sigmoid network learning (SGD, lr {args.q4_lr:g})")
+        return viz.TrainingFilm(
+            model,
+            every=max(1, len(x) // 50),
+            inputs=x,
+            targets=y,
+            title=f"Report 002 Q4: the 2-3-2 sigmoid network learning (SGD, lr {args.q4_lr:g})",
+        )
 
     with Timer() as timer:
-        model, hist = train_run([2, 3, 2], x, y, args.q4_lr, 1, 1, args.seed, {}, "Q4", quiet=args.quick, film=film,
-                                compile=args.compile)
+        model, hist = train_run(
+            [2, 3, 2], x, y, args.q4_lr, 1, 1, args.seed, {}, "Q4", quiet=args.quick, film=film, compile=args.compile
+        )
     film_path = hist.pop("film").html(out / "q4_film.html")
     print(f"Q4 training film: {film_path} ({film_path.stat().st_size / 1e3:.0f} kB; open it in a browser)")
     _, acc, _ = evaluate(model, x, y, LOSS)
     curve = hist["chunk_loss"]
-    print(f"Q4: {len(x)} observations, lr {args.q4_lr:g}: mean loss per {CHUNK} {curve[0]:.3f} → {curve[-1]:.3f}, "
-          f"accuracy {100 * acc:.1f} % ({timer.seconds:.1f} s)")
+    print(
+        f"Q4: {len(x)} observations, lr {args.q4_lr:g}: mean loss per {CHUNK} {curve[0]:.3f} → {curve[-1]:.3f}, "
+        f"accuracy {100 * acc:.1f} % ({timer.seconds:.1f} s)"
+    )
     save_figure(plot_q4(x, y, curve, CHUNK, args.q4_lr), out, "q4_loss")
-    return {"observations": len(x), "lr": args.q4_lr, "loss_per_1000": curve, "first_loss": curve[0],
-            "final_loss": curve[-1], "train_accuracy": acc, "seconds": timer.seconds, "film": str(film_path)}
+    return {
+        "observations": len(x),
+        "lr": args.q4_lr,
+        "loss_per_1000": curve,
+        "first_loss": curve[0],
+        "final_loss": curve[-1],
+        "train_accuracy": acc,
+        "seconds": timer.seconds,
+        "film": str(film_path),
+    }
 
 
 def experiment_1(data: dict[str, Any], sizes: list[int], args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """Train vs validation loss per epoch at lr 0.01 and `--batch-size`."""
     with Timer() as timer:
-        _, hist = train_run(sizes, data["x_train"], data["y_train"], 0.01, args.epochs, args.batch_size, args.seed,
-                            {"val": (data["x_val"], data["y_val"])}, "exp 1", quiet=args.quick,
-                            compile=args.compile)
-    print(f"exp 1 (lr 0.01, batch {args.batch_size}): train loss {_fmt(hist['loss'])}, "
-          f"validation loss {_fmt(hist['val_loss'])}, validation accuracy {100 * hist['val_accuracy'][-1]:.2f} % "
-          f"(report 91.2 %) [{timer.seconds:.0f} s]")
-    save_figure(plot_curves({"training (mean over the epoch)": hist["loss"], "validation (after the epoch)":
-                             hist["val_loss"]}, f"Exp. 1: {data['source']}, lr 0.01, batch size {args.batch_size}"),
-                out, "exp1_train_val")
+        _, hist = train_run(
+            sizes,
+            data["x_train"],
+            data["y_train"],
+            0.01,
+            args.epochs,
+            args.batch_size,
+            args.seed,
+            {"val": (data["x_val"], data["y_val"])},
+            "exp 1",
+            quiet=args.quick,
+            compile=args.compile,
+        )
+    print(
+        f"exp 1 (lr 0.01, batch {args.batch_size}): train loss {_fmt(hist['loss'])}, "
+        f"validation loss {_fmt(hist['val_loss'])}, validation accuracy {100 * hist['val_accuracy'][-1]:.2f} % "
+        f"(report 91.2 %) [{timer.seconds:.0f} s]"
+    )
+    save_figure(
+        plot_curves(
+            {"training (mean over the epoch)": hist["loss"], "validation (after the epoch)": hist["val_loss"]},
+            f"Exp. 1: {data['source']}, lr 0.01, batch size {args.batch_size}",
+        ),
+        out,
+        "exp1_train_val",
+    )
     return {**hist, "lr": 0.01, "batch_size": args.batch_size, "seconds": timer.seconds}
 
 
@@ -200,17 +273,41 @@ def experiment_2(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     bs = args.repeat_batch_size
     lr = 0.01 * bs
     with Timer() as timer:
-        runs = train_runs(args, data, [dict(sizes=sizes, x="x_train", y="y_train", lr=lr, epochs=args.epochs,
-                                            batch_size=bs, seed=args.seed + r, eval_sets={}, desc=f"exp 2 run {r + 1}")
-                                       for r in range(args.runs)])
+        runs = train_runs(
+            args,
+            data,
+            [
+                dict(
+                    sizes=sizes,
+                    x="x_train",
+                    y="y_train",
+                    lr=lr,
+                    epochs=args.epochs,
+                    batch_size=bs,
+                    seed=args.seed + r,
+                    eval_sets={},
+                    desc=f"exp 2 run {r + 1}",
+                )
+                for r in range(args.runs)
+            ],
+        )
     chunks = np.array([h["chunk_loss"] for h in runs])
     per_epoch = np.array([h["loss"] for h in runs])
     mean, std = per_epoch.mean(axis=0), per_epoch.std(axis=0)
-    print(f"exp 2 ({args.runs} runs, lr {lr:g} at batch {bs}): training loss per epoch mean {_fmt(mean)}, "
-          f"std {_fmt(std, 4)} [{timer.seconds:.0f} s]")
+    print(
+        f"exp 2 ({args.runs} runs, lr {lr:g} at batch {bs}): training loss per epoch mean {_fmt(mean)}, "
+        f"std {_fmt(std, 4)} [{timer.seconds:.0f} s]"
+    )
     save_figure(plot_run_spread(chunks, per_epoch, CHUNK, len(data["x_train"]), lr, bs), out, "exp2_runs")
-    return {"lr": lr, "batch_size": bs, "train_loss_mean": mean, "train_loss_std": std,
-            "chunk_loss_mean": chunks.mean(axis=0), "chunk_loss_std": chunks.std(axis=0), "seconds": timer.seconds}
+    return {
+        "lr": lr,
+        "batch_size": bs,
+        "train_loss_mean": mean,
+        "train_loss_std": std,
+        "chunk_loss_mean": chunks.mean(axis=0),
+        "chunk_loss_std": chunks.std(axis=0),
+        "seconds": timer.seconds,
+    }
 
 
 def experiment_3(data: dict[str, Any], sizes: list[int], args: argparse.Namespace, out: Path) -> dict[str, Any]:
@@ -219,15 +316,32 @@ def experiment_3(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     results: dict[str, Any] = {}
     histories = {}
     with Timer() as timer:
-        runs = train_runs(args, data, [dict(sizes=sizes, x="x_train", y="y_train", lr=lr * bs, epochs=args.epochs,
-                                            batch_size=bs, seed=args.seed, eval_sets={"val": ("x_val", "y_val")},
-                                            desc=f"exp 3 lr {lr:g}") for lr in SWEEP])
+        runs = train_runs(
+            args,
+            data,
+            [
+                dict(
+                    sizes=sizes,
+                    x="x_train",
+                    y="y_train",
+                    lr=lr * bs,
+                    epochs=args.epochs,
+                    batch_size=bs,
+                    seed=args.seed,
+                    eval_sets={"val": ("x_val", "y_val")},
+                    desc=f"exp 3 lr {lr:g}",
+                )
+                for lr in SWEEP
+            ],
+        )
         for lr, hist in zip(SWEEP, runs):
             histories[lr] = hist
             results[f"{lr:g}"] = {**hist, "lr_used": lr * bs, "val_accuracy_final": hist["val_accuracy"][-1]}
             theirs = 100 * REPORT["exp3_val_accuracy"][f"{lr:g}"]
-            print(f"exp 3 lr {lr:<6g}(×{bs} = {lr * bs:g} at batch {bs}): validation accuracy "
-                  f"{100 * hist['val_accuracy'][-1]:.2f} % (report {theirs:.2f} %)")
+            print(
+                f"exp 3 lr {lr:<6g}(×{bs} = {lr * bs:g} at batch {bs}): validation accuracy "
+                f"{100 * hist['val_accuracy'][-1]:.2f} % (report {theirs:.2f} %)"
+            )
     reported = {lr: REPORT["exp3_val_accuracy"][f"{lr:g}"] for lr in SWEEP}
     save_figure(plot_lr_sweep(histories, reported, data["source"], bs), out, "exp3_lr_sweep")
     best = max(SWEEP, key=lambda lr: results[f"{lr:g}"]["val_accuracy_final"])
@@ -235,28 +349,55 @@ def experiment_3(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     return {"batch_size": bs, "runs": results, "best_lr": best, "seconds": timer.seconds}
 
 
-def experiment_4(data: dict[str, Any], sizes: list[int], lr: float, args: argparse.Namespace,
-                 out: Path) -> dict[str, Any]:
+def experiment_4(
+    data: dict[str, Any], sizes: list[int], lr: float, args: argparse.Namespace, out: Path
+) -> dict[str, Any]:
     """The final model: all training images, `--batch-size`, lr from experiment 3; accuracy on the test set."""
     with Timer() as timer:
-        model, hist = train_run(sizes, data["x_all"], data["y_all"], lr, args.epochs, args.batch_size, args.seed,
-                                {"test": (data["x_test"], data["y_test"])}, "exp 4", quiet=args.quick,
-                                compile=args.compile)
+        model, hist = train_run(
+            sizes,
+            data["x_all"],
+            data["y_all"],
+            lr,
+            args.epochs,
+            args.batch_size,
+            args.seed,
+            {"test": (data["x_test"], data["y_test"])},
+            "exp 4",
+            quiet=args.quick,
+            compile=args.compile,
+        )
     test_loss, test_acc, pred = evaluate(model, data["x_test"], data["y_test"], LOSS)
-    print(f"exp 4 (all {len(data['x_all'])} training images, lr {lr:g}, batch {args.batch_size}): test accuracy "
-          f"{100 * test_acc:.2f} % (report 91.55 %), test loss {test_loss:.4f} [{timer.seconds:.0f} s]")
-    save_figure(plot_curves({"training (mean over the epoch)": hist["loss"], "test (after the epoch)":
-                             hist["test_loss"]}, f"Exp. 4: final model, lr {lr:g}, batch size {args.batch_size}"),
-                out, "exp4_final")
+    print(
+        f"exp 4 (all {len(data['x_all'])} training images, lr {lr:g}, batch {args.batch_size}): test accuracy "
+        f"{100 * test_acc:.2f} % (report 91.55 %), test loss {test_loss:.4f} [{timer.seconds:.0f} s]"
+    )
+    save_figure(
+        plot_curves(
+            {"training (mean over the epoch)": hist["loss"], "test (after the epoch)": hist["test_loss"]},
+            f"Exp. 4: final model, lr {lr:g}, batch size {args.batch_size}",
+        ),
+        out,
+        "exp4_final",
+    )
     counts = confusion_matrix(data["y_test"], pred, sizes[-1])
-    save_figure(plot_confusion(counts, f"Exp. 4: test confusion matrix ({100 * test_acc:.2f} %)"), out,
-                "exp4_confusion")
+    save_figure(
+        plot_confusion(counts, f"Exp. 4: test confusion matrix ({100 * test_acc:.2f} %)"), out, "exp4_confusion"
+    )
     model.save(out / "model.npz")
-    return {**hist, "lr": lr, "batch_size": args.batch_size, "test_accuracy": test_acc, "test_loss": test_loss,
-            "confusion": counts, "seconds": timer.seconds}
+    return {
+        **hist,
+        "lr": lr,
+        "batch_size": args.batch_size,
+        "test_accuracy": test_acc,
+        "test_loss": test_loss,
+        "confusion": counts,
+        "seconds": timer.seconds,
+    }
 
 
 # ----------------------------------------------------------------------------- main
+
 
 def _fmt(values: Any, digits: int = 3) -> str:
     return "[" + ", ".join(f"{v:.{digits}f}" for v in values) + "]"
@@ -289,13 +430,18 @@ def generated_step(data: dict[str, Any], sizes: list[int], out: Path) -> dict[st
     step(data["x_train"][:1], data["y_train"][:1])
     print("\nreport 002's backward pass, written by hand (§6):\n")
     print(REPORT_BACKWARD)
-    print("the same step written by the engine (autograd.compile: forward, loss, backward; rows are examples, "
-          "so z = x Wᵀ + b;\nlinear0, sigmoid1, linear2 are the report's z, h, o; ŷ − y is report 002 eq. 1.5, "
-          "which its listing computes as go):\n")
+    print(
+        "the same step written by the engine (autograd.compile: forward, loss, backward; rows are examples, "
+        "so z = x Wᵀ + b;\nlinear0, sigmoid1, linear2 are the report's z, h, o; ŷ − y is report 002 eq. 1.5, "
+        "which its listing computes as go):\n"
+    )
     step.show()
     path = out / "backward.py"
-    path.write_text('"""Written by autograd.compile: one SGD step of report 002\'s 784-300-10 network at batch size 1 '
-                    '(python -m tasks.mlp_mnist)."""\n\nimport numpy as np\n\n\n' + step.source, encoding="utf-8")
+    path.write_text(
+        '"""Written by autograd.compile: one SGD step of report 002\'s 784-300-10 network at batch size 1 '
+        '(python -m tasks.mlp_mnist)."""\n\nimport numpy as np\n\n\n' + step.source,
+        encoding="utf-8",
+    )
     print(f"written to {path}\n")
     return {"path": str(path), "lines": len(step.source.splitlines())}
 
@@ -303,10 +449,17 @@ def generated_step(data: dict[str, Any], sizes: list[int], out: Path) -> dict[st
 def mnist_experiments(data: dict[str, Any], args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """Part (b): experiments 1–4 (experiment 4 uses experiment 3's best lr unless --final-lr)."""
     sizes = [data["x_train"].shape[1], args.hidden, 10]
-    print(f"{data['source']}: {len(data['x_train'])} training, {len(data['x_val'])} validation, "
-          f"{len(data['x_test'])} test images; network {'-'.join(map(str, sizes))}")
-    metrics: dict[str, Any] = {"data_source": data["source"], "sizes": sizes, "n_train": len(data["x_train"]),
-                               "n_val": len(data["x_val"]), "n_test": len(data["x_test"])}
+    print(
+        f"{data['source']}: {len(data['x_train'])} training, {len(data['x_val'])} validation, "
+        f"{len(data['x_test'])} test images; network {'-'.join(map(str, sizes))}"
+    )
+    metrics: dict[str, Any] = {
+        "data_source": data["source"],
+        "sizes": sizes,
+        "n_train": len(data["x_train"]),
+        "n_val": len(data["x_val"]),
+        "n_test": len(data["x_test"]),
+    }
     metrics["compiled"] = generated_step(data, sizes, out)
     metrics["exp1"] = experiment_1(data, sizes, args, out)
     metrics["exp2"] = experiment_2(data, sizes, args, out)
@@ -320,20 +473,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser = task_parser("mlp_mnist", __doc__.splitlines()[0])
     parser.add_argument("--epochs", type=positive(int), default=5, help="epochs of every MNIST run (--quick: 2)")
     parser.add_argument("--batch-size", type=positive(int), default=1, help="SGD batch size of experiments 1 and 4")
-    parser.add_argument("--repeat-batch-size", type=positive(int), default=10,
-                        help="batch size of experiments 2 and 3 (lr multiplied by it); 1 = the report's setting")
+    parser.add_argument(
+        "--repeat-batch-size",
+        type=positive(int),
+        default=10,
+        help="batch size of experiments 2 and 3 (lr multiplied by it); 1 = the report's setting",
+    )
     parser.add_argument("--runs", type=positive(int), default=3, help="runs of experiment 2")
-    parser.add_argument("--final-lr", type=positive(float), default=None,
-                        help="lr of experiment 4 (default: the best of experiment 3)")
+    parser.add_argument(
+        "--final-lr", type=positive(float), default=None, help="lr of experiment 4 (default: the best of experiment 3)"
+    )
     parser.add_argument("--hidden", type=positive(int), default=300, help="hidden units")
     parser.add_argument("--q4-samples", type=positive(int), default=40000, help="observations for Q4 (--quick: 2000)")
     parser.add_argument("--q4-lr", type=positive(float), default=0.01, help="learning rate for Q4")
-    parser.add_argument("--part", choices=["all", "q4", "mnist"], default="all",
-                        help="run Q4 (a), the MNIST experiments (b), or both")
-    parser.add_argument("--jobs", type=positive(int), default=min(2, os.cpu_count() or 1),
-                        help="processes for the independent runs of experiments 2 and 3 (default: 2 cores)")
-    parser.add_argument("--compile", action=argparse.BooleanOptionalAction, default=True,
-                        help="train with the step autograd.compile writes (--no-compile: the eager engine)")
+    parser.add_argument(
+        "--part", choices=["all", "q4", "mnist"], default="all", help="run Q4 (a), the MNIST experiments (b), or both"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=positive(int),
+        default=min(2, os.cpu_count() or 1),
+        help="processes for the independent runs of experiments 2 and 3 (default: 2 cores)",
+    )
+    parser.add_argument(
+        "--compile",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="train with the step autograd.compile writes (--no-compile: the eager engine)",
+    )
     return parser
 
 
@@ -343,8 +510,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     use_agg()
     tune_malloc()
     out = output_dir(args)
-    metrics: dict[str, Any] = {"settings": {k: v for k, v in vars(args).items() if k not in ("task_name", "debug")},
-                               "report": REPORT}
+    metrics: dict[str, Any] = {
+        "settings": {k: v for k, v in vars(args).items() if k not in ("task_name", "debug")},
+        "report": REPORT,
+    }
     with Timer() as wall, one_blas_thread():
         data = load_digits_data(args) if args.part != "q4" else None  # first, so bad data fails at once
         if args.part != "mnist":
@@ -352,8 +521,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if data is not None:
             metrics.update(mnist_experiments(data, args, out))
     metrics["wall_seconds"] = wall.seconds
-    print(f"wall time {wall.seconds:.0f} s ({wall.seconds / 60:.1f} min); metrics written to "
-          f"{save_metrics(out, metrics)}")
+    print(
+        f"wall time {wall.seconds:.0f} s ({wall.seconds / 60:.1f} min); metrics written to {save_metrics(out, metrics)}"
+    )
     return metrics
 
 

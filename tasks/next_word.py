@@ -32,23 +32,20 @@ import numpy as np
 import autograd
 import nn
 from autograd import Tensor
-from tasks.common import (
-    Timer,
-    evaluate,
-    fit,
-    load_model,
-    output_dir,
-    positive,
-    run_task,
-    save_metrics,
-    task_parser,
-)
+from tasks.common import Timer, evaluate, fit, load_model, output_dir, positive, run_task, save_metrics, task_parser
 from tasks.data import NGRAM_FILES, DataError, find_dataset, load_ngram, read_json
 from tasks.plots import plot_loss_and_accuracy, plot_tsne, save_figure, use_agg
 
 REPORT_TEST_ACCURACY = 0.17292
-REPORT_SETTING = {"init": "normal", "init_std": 0.01, "optimizer": "sgd", "lr": 0.001, "lr_decay": 0.9,
-                  "batch_size": 1490, "epochs": 4}
+REPORT_SETTING = {
+    "init": "normal",
+    "init_std": 0.01,
+    "optimizer": "sgd",
+    "lr": 0.001,
+    "lr_decay": 0.9,
+    "batch_size": 1490,
+    "epochs": 4,
+}
 DEFAULT_PREDICT = ["going to be", "i do not", "he said that", "it is a", "what do you"]
 LOSS = nn.CrossEntropyLoss()
 
@@ -59,17 +56,25 @@ class NextWordModel(nn.Module):
     `hidden.weight` is W2 (128×48) and `output.weight` is W3 (250×128), (out, in) as in the report.
     """
 
-    def __init__(self, vocab_size: int = 250, embed_dim: int = 16, hidden: int = 128, init: str = "default",
-                 init_std: float | None = None, embed_std: float = 1.0, dtype: Any = np.float32) -> None:
+    def __init__(
+        self,
+        vocab_size: int = 250,
+        embed_dim: int = 16,
+        hidden: int = 128,
+        init: str = "default",
+        init_std: float | None = None,
+        embed_std: float = 1.0,
+        dtype: Any = np.float32,
+    ) -> None:
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_dim, init="normal", std=embed_std, dtype=dtype)
         self.hidden = nn.Linear(3 * embed_dim, hidden, init=init, std=init_std, dtype=dtype)
         self.output = nn.Linear(hidden, vocab_size, init=init, std=init_std, dtype=dtype)
 
     def forward(self, words: np.ndarray) -> Tensor:
-        e = self.embed(words)                                    # (N, 3, 16)
-        e = e.reshape((e.shape[0], -1))                          # (N, 48): [W1x1; W1x2; W1x3]
-        return self.output(self.hidden(e).sigmoid())             # logits (N, 250)
+        e = self.embed(words)  # (N, 3, 16)
+        e = e.reshape((e.shape[0], -1))  # (N, 48): [W1x1; W1x2; W1x3]
+        return self.output(self.hidden(e).sigmoid())  # logits (N, 250)
 
     def hidden_activations(self, words: np.ndarray) -> np.ndarray:
         """σ(W2·e + b1) for a batch, as numbers (to show the report's 0.5 plateau)."""
@@ -103,7 +108,7 @@ def tiny_corpus(seed: int, n_sentences: int = 3000) -> dict[str, Any]:
         s, v1, v2 = str(rng.choice(_SUBJECTS)), str(rng.choice(verbs)), str(rng.choice(verbs))
         words = [s, "do", "not", v1] if rng.random() < 0.5 else [s, v1, "to", v2]
         words += [_OBJECT[words[-1]], _END[_OBJECT[words[-1]]]]
-        grams += [[col[w] for w in words[i:i + 4]] for i in range(len(words) - 3)]
+        grams += [[col[w] for w in words[i : i + 4]] for i in range(len(words) - 3)]
     grams = np.array(grams, dtype=np.int64)[rng.permutation(len(grams))]
     cut1, cut2 = int(0.8 * len(grams)), int(0.9 * len(grams))
     data: dict[str, Any] = {"vocab": vocab}
@@ -125,6 +130,7 @@ def load_data(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 # ----------------------------------------------------------------------------- training
 
+
 def make_optimizer(args: argparse.Namespace, params: Any) -> Any:
     if args.optimizer == "adam":
         return nn.optim.Adam(params, lr=args.lr)
@@ -134,14 +140,27 @@ def make_optimizer(args: argparse.Namespace, params: Any) -> Any:
 def train(args: argparse.Namespace, model: NextWordModel, data: dict[str, Any]) -> dict[str, list[float]]:
     """Mini-batch training, the lr times `--lr-decay` after each epoch; the loss and accuracies per epoch."""
     opt = make_optimizer(args, model.parameters())
-    return fit(model, opt, LOSS, (data["train_inputs"], data["train_targets"]), args.epochs, args.batch_size,
-               seed=args.seed, scheduler=nn.optim.lr_scheduler.ExponentialLR(opt, gamma=args.lr_decay),
-               eval_sets={"train": (data["train_inputs"], data["train_targets"]),
-                          "val": (data["valid_inputs"], data["valid_targets"])}, log=True, desc="next_word",
-               quiet=args.quick)
+    return fit(
+        model,
+        opt,
+        LOSS,
+        (data["train_inputs"], data["train_targets"]),
+        args.epochs,
+        args.batch_size,
+        seed=args.seed,
+        scheduler=nn.optim.lr_scheduler.ExponentialLR(opt, gamma=args.lr_decay),
+        eval_sets={
+            "train": (data["train_inputs"], data["train_targets"]),
+            "val": (data["valid_inputs"], data["valid_targets"]),
+        },
+        log=True,
+        desc="next_word",
+        quiet=args.quick,
+    )
 
 
 # ----------------------------------------------------------------------------- outputs
+
 
 def predict(model: NextWordModel, vocab: list[str], starts: list[str], k: int = 5) -> dict[str, Any]:
     """The k most likely next words for each sentence start (its last three words are used)."""
@@ -171,33 +190,60 @@ def tsne_figure(model: NextWordModel, vocab: list[str], seed: int, quick: bool =
     from sklearn.manifold import TSNE
 
     emb = model.embed.weight.numpy().astype(np.float64)
-    xy = TSNE(n_components=2, perplexity=min(30.0, len(vocab) / 4), init="pca", random_state=seed,
-              max_iter=250 if quick else 1000).fit_transform(emb)
-    return plot_tsne(xy, vocab, f"t-SNE of the {len(vocab)} learned {emb.shape[1]}-d word embeddings (W1)",
-                     labelled=40 if quick else None)
+    xy = TSNE(
+        n_components=2,
+        perplexity=min(30.0, len(vocab) / 4),
+        init="pca",
+        random_state=seed,
+        max_iter=250 if quick else 1000,
+    ).fit_transform(emb)
+    return plot_tsne(
+        xy,
+        vocab,
+        f"t-SNE of the {len(vocab)} learned {emb.shape[1]}-d word embeddings (W1)",
+        labelled=40 if quick else None,
+    )
 
 
 # ----------------------------------------------------------------------------- command line
 
+
 def build_parser() -> argparse.ArgumentParser:
     p = task_parser("next_word", __doc__.splitlines()[0])
-    p.add_argument("mode", nargs="?", choices=["train", "eval"], default="train",
-                   help="train (then evaluate), or eval: load OUT/model.npz and report test accuracy")
+    p.add_argument(
+        "mode",
+        nargs="?",
+        choices=["train", "eval"],
+        default="train",
+        help="train (then evaluate), or eval: load OUT/model.npz and report test accuracy",
+    )
     p.add_argument("--epochs", type=positive(int), default=10, help="epochs (--quick: at most 2)")
     p.add_argument("--batch-size", type=positive(int), default=100, help="report: 1490 (250 batches per epoch)")
     p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help="report: sgd")
     p.add_argument("--lr", type=positive(float), default=0.001, help="report: 0.001 (with SGD)")
     p.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
     p.add_argument("--lr-decay", type=positive(float), default=1.0, help="lr multiplied by this after each epoch")
-    p.add_argument("--init", choices=["default", "normal", "xavier", "he"], default="default",
-                   help="W2, W3 initialiser; default: PyTorch's (report: normal, std 0.01)")
+    p.add_argument(
+        "--init",
+        choices=["default", "normal", "xavier", "he"],
+        default="default",
+        help="W2, W3 initialiser; default: PyTorch's (report: normal, std 0.01)",
+    )
     p.add_argument("--init-std", type=positive(float), default=None, help="std of the normal initialiser")
     p.add_argument("--embed-std", type=positive(float), default=1.0, help="std of the embedding init (report: 0.01)")
-    p.add_argument("--report-setting", action="store_true",
-                   help="report 003's setting: normal(0, 0.01) init, SGD lr 0.001 ×0.9 per epoch, batch 1490, "
-                        "4 epochs (stalls at 17 %%)")
-    p.add_argument("--predict", nargs="*", default=None, metavar="START",
-                   help="sentence starts whose next word to predict (default: a few examples)")
+    p.add_argument(
+        "--report-setting",
+        action="store_true",
+        help="report 003's setting: normal(0, 0.01) init, SGD lr 0.001 ×0.9 per epoch, batch 1490, "
+        "4 epochs (stalls at 17 %%)",
+    )
+    p.add_argument(
+        "--predict",
+        nargs="*",
+        default=None,
+        metavar="START",
+        help="sentence starts whose next word to predict (default: a few examples)",
+    )
     return p
 
 
@@ -222,17 +268,34 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     vocab = data["vocab"]
     nn.manual_seed(args.seed)
     model = NextWordModel(len(vocab), init=args.init, init_std=args.init_std, embed_std=args.embed_std)
-    metrics: dict[str, Any] = {"data": source, "mode": args.mode, "report_test_accuracy": REPORT_TEST_ACCURACY,
-                               "majority_test_accuracy": float(np.mean(
-                                   data["test_targets"] == np.bincount(data["train_targets"]).argmax()))}
+    metrics: dict[str, Any] = {
+        "data": source,
+        "mode": args.mode,
+        "report_test_accuracy": REPORT_TEST_ACCURACY,
+        "majority_test_accuracy": float(np.mean(data["test_targets"] == np.bincount(data["train_targets"]).argmax())),
+    }
     if args.mode == "eval":
         load_model(model, model_path)
         print(f"loaded {model_path}")
         if (out / "metrics.json").exists():  # keep the training record, refresh the test numbers
             metrics = {**read_json(out / "metrics.json"), **metrics}
     else:
-        config = {k: getattr(args, k) for k in ("epochs", "batch_size", "optimizer", "lr", "momentum", "lr_decay",
-                                                "init", "init_std", "embed_std", "report_setting", "seed")}
+        config = {
+            k: getattr(args, k)
+            for k in (
+                "epochs",
+                "batch_size",
+                "optimizer",
+                "lr",
+                "momentum",
+                "lr_decay",
+                "init",
+                "init_std",
+                "embed_std",
+                "report_setting",
+                "seed",
+            )
+        }
         print(f"data: {source}; {len(data['train_targets'])} training 4-grams; settings {config}")
         with Timer() as timer:
             history = train(args, model, data)
@@ -240,15 +303,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         metrics.update(config=config, history=history, train_seconds=timer.seconds)
         setting = "report's setting" if args.report_setting else f"{args.optimizer} lr {args.lr}"
         title = f"Report 003 network: {setting}"
-        save_figure(plot_loss_and_accuracy(history, (REPORT_TEST_ACCURACY, "report 003, test (17.3 %)"), title),
-                    out, "curves")
+        save_figure(
+            plot_loss_and_accuracy(history, (REPORT_TEST_ACCURACY, "report 003, test (17.3 %)"), title), out, "curves"
+        )
         save_figure(tsne_figure(model, vocab, args.seed, args.quick), out, "tsne")
         h = model.hidden_activations(data["valid_inputs"][:2000])
         metrics["hidden_sigmoid_spread"] = {"mean": float(h.mean()), "std_over_examples": float(h.std(axis=0).mean())}
         print(f"hidden sigmoid outputs: mean {h.mean():.4f}, std across examples {h.std(axis=0).mean():.5f}")
     test_loss, test_acc, _ = evaluate(model, data["test_inputs"], data["test_targets"], LOSS)
-    print(f"test accuracy {test_acc:.4f} (report 003: {REPORT_TEST_ACCURACY}; always '.': "
-          f"{metrics['majority_test_accuracy']:.4f}), test cross-entropy {test_loss:.4f}")
+    print(
+        f"test accuracy {test_acc:.4f} (report 003: {REPORT_TEST_ACCURACY}; always '.': "
+        f"{metrics['majority_test_accuracy']:.4f}), test cross-entropy {test_loss:.4f}"
+    )
     metrics.update(test_loss=test_loss, test_accuracy=test_acc)
     print("next-word predictions:")
     metrics["predictions"] = predict(model, vocab, DEFAULT_PREDICT if args.predict is None else args.predict)

@@ -75,8 +75,11 @@ def generated_backward(x: float, m: float, target: float, biases: list[float], o
         closed = closed_forms(x, m, b, target)
         worst = max(worst, *(abs(t[n].grad.item() - closed[n]) for n in ("y*", "b", "m", "x")))
     path = out / "backward.py"
-    path.write_text('"""Written by autograd.compile for report 000\'s graph (python -m tasks.relu_mse)."""\n\n'
-                    "import numpy as np\n\n\n" + step.source, encoding="utf-8")
+    path.write_text(
+        '"""Written by autograd.compile for report 000\'s graph (python -m tasks.relu_mse)."""\n\n'
+        "import numpy as np\n\n\n" + step.source,
+        encoding="utf-8",
+    )
     print("\n== the backward pass, as the engine writes it (autograd.compile; eqs. 7–9 in the comments) ==")
     step.show()
     print(f"written to {path}; its gradients on the three cases differ from eqs. 8–12 by at most {worst:.1e}")
@@ -88,7 +91,7 @@ def closed_forms(x: float, m: float, b: float, target: float) -> dict[str, float
     a = x * m + b
     y = max(a, 0.0)
     d = 2.0 * (y - target)
-    on = 1.0 if a > 0 else 0.0          # eq. 7: ReLU'(a) = 0 for a ≤ 0
+    on = 1.0 if a > 0 else 0.0  # eq. 7: ReLU'(a) = 0 for a ≤ 0
     return {"y": d, "y*": -d, "b": on * d, "m": on * d * x, "x": on * d * m}
 
 
@@ -97,22 +100,33 @@ def run_case(key: str, label: str, x: float, m: float, b: float, target: float, 
     g = build(x, m, b, target)
     a, y, loss = g["a"].item(), g["y"].item(), g["L"].item()
     grads = autograd.grad(g["L"], [g[n] for n in NAMES], retain_graph=True)
-    engine = {n: v.item() + 0.0 for n, v in zip(NAMES, grads)}          # + 0.0 turns −0 into 0
+    engine = {n: v.item() + 0.0 for n, v in zip(NAMES, grads)}  # + 0.0 turns −0 into 0
     closed = {n: v + 0.0 for n, v in closed_forms(x, m, b, target).items()}
     diff = max(abs(engine[n] - closed[n]) for n in NAMES)
     branch = "a > 0" if a > 0 else "a ≤ 0"
     print(f"\n== {label}: x = {x:g}, m = {m:g}, b = {b:g}, y* = {target:g}  ({branch}) ==")
     print(f"a = x·m + b = {a:g}    y = ReLU(a) = {y:g}    L = (y − y*)² = {loss:g}")
-    rows = [("eq. 8 ", "y", "2(y − y*)"), ("eq. 9 ", "y*", "2(y* − y)"), ("eq. 10", "b", "2(y − y*)·[a > 0]"),
-            ("eq. 11", "m", "2(y − y*)·x·[a > 0]"), ("eq. 12", "x", "2(y − y*)·m·[a > 0]")]
+    rows = [
+        ("eq. 8 ", "y", "2(y − y*)"),
+        ("eq. 9 ", "y*", "2(y* − y)"),
+        ("eq. 10", "b", "2(y − y*)·[a > 0]"),
+        ("eq. 11", "m", "2(y − y*)·x·[a > 0]"),
+        ("eq. 12", "x", "2(y − y*)·m·[a > 0]"),
+    ]
     for eq, n, formula in rows:
         print(f"{eq} ∂L/∂{n:<2} engine {engine[n]:>9g}   report {formula:<20} = {closed[n]:>9g}")
     print(f"max |engine − report| = {diff:.1e}")
-    case: dict[str, object] = {"inputs": {"x": x, "m": m, "b": b, "y*": target}, "a": a, "y": y, "L": loss,
-                               "branch": branch, "engine_grads": engine, "closed_form_grads": closed,
-                               "max_diff": diff}
-    pictures = draw(g["L"], out / f"relu_mse_{key}", f"report 000: {branch}, x={x:g}, m={m:g}, "
-                    f"b={b:g}, y*={target:g}")
+    case: dict[str, object] = {
+        "inputs": {"x": x, "m": m, "b": b, "y*": target},
+        "a": a,
+        "y": y,
+        "L": loss,
+        "branch": branch,
+        "engine_grads": engine,
+        "closed_form_grads": closed,
+        "max_diff": diff,
+    }
+    pictures = draw(g["L"], out / f"relu_mse_{key}", f"report 000: {branch}, x={x:g}, m={m:g}, b={b:g}, y*={target:g}")
     if pictures:
         case["graph_png"], case["graph_svg"] = pictures
     return case
@@ -149,16 +163,24 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> dict[str, object]:
     out = output_dir(args)
     a = args.x * args.m + args.b
-    settings = [("given", "given values", args.b),
-                ("other_branch", "other branch (b → b − 2a)", args.b - 2 * a),
-                ("boundary", "boundary (b = −x·m, a = 0)", -args.x * args.m)]
+    settings = [
+        ("given", "given values", args.b),
+        ("other_branch", "other branch (b → b − 2a)", args.b - 2 * a),
+        ("boundary", "boundary (b = −x·m, a = 0)", -args.x * args.m),
+    ]
     cases = {key: run_case(key, label, args.x, args.m, b, args.target, out) for key, label, b in settings}
     worst = max(float(c["max_diff"]) for c in cases.values())
     branches = sorted({str(c["branch"]) for c in cases.values()})
     print(f"\nbranches run: {', '.join(branches)}; largest difference from eqs. 8–12: {worst:.1e}")
     program = generated_backward(args.x, args.m, args.target, [b for _, _, b in settings], out)
-    metrics = {"cases": cases, "max_diff": worst, "tolerance": TOLERANCE, "branches": branches,
-               "closed_forms_agree": bool(worst < TOLERANCE), "compiled": program}
+    metrics = {
+        "cases": cases,
+        "max_diff": worst,
+        "tolerance": TOLERANCE,
+        "branches": branches,
+        "closed_forms_agree": bool(worst < TOLERANCE),
+        "compiled": program,
+    }
     print(f"metrics written to {save_metrics(out, metrics)}")
     return metrics
 

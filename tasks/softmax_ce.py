@@ -58,8 +58,11 @@ def naive_softmax(theta: Tensor) -> Tensor:
     return e / e.sum()
 
 
-ROUTES = {"fused cross_entropy": loss_fused, "softmax → log → sum": loss_softmax_log,
-          "log_softmax → sum": loss_log_softmax}
+ROUTES = {
+    "fused cross_entropy": loss_fused,
+    "softmax → log → sum": loss_softmax_log,
+    "log_softmax → sum": loss_log_softmax,
+}
 
 
 def gradients(theta: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
@@ -103,8 +106,10 @@ def compare(theta: np.ndarray, y: np.ndarray, label: str) -> dict[str, object]:
     with np.printoptions(precision=5, suppress=True, linewidth=120):
         print(f"autograd.jacobian(softmax, θ) =\n{jac}")
         print(f"diag(ŷ) − ŷŷᵀ (report 002 eq. 1.4) =\n{jac_closed}")
-    print(f"Jacobian max |diff| = {result['jacobian_max_diff']:.2e}   (rows sum to 0: "
-          f"max |row sum| = {np.abs(jac.sum(axis=1)).max():.1e})")
+    print(
+        f"Jacobian max |diff| = {result['jacobian_max_diff']:.2e}   (rows sum to 0: "
+        f"max |row sum| = {np.abs(jac.sum(axis=1)).max():.1e})"
+    )
     result["jacobian"] = jac
     return result
 
@@ -116,7 +121,7 @@ def large_logits(classes: int, target: int, scale: float = 1e4) -> dict[str, obj
     """
     wrong = (target + 1) % classes
     theta = np.full(classes, -scale)
-    theta[wrong] = scale   # a confidently wrong prediction: L = 2·scale
+    theta[wrong] = scale  # a confidently wrong prediction: L = 2·scale
     y = np.eye(classes)[target]
     t = Tensor(theta, requires_grad=True)
     loss = loss_fused(t, y)
@@ -133,15 +138,24 @@ def large_logits(classes: int, target: int, scale: float = 1e4) -> dict[str, obj
     print(f"ŷ − y = {closed}   max |diff| = {np.abs(t.grad.numpy() - closed).max():.2e}")
     print(f"engine softmax(θ) = {engine}, Jacobian finite: {np.isfinite(jac).all()}")
     print(f"naive exp(θ)/Σexp(θ) = {naive}   ← exp(1e4) = inf, inf/inf = nan")
-    print("L by route: " + ", ".join(f"{name}: {value:g}" for name, value in unfused.items())
-          + "   (softmax → log: log 0 = −inf, 0·(−inf) = nan)")
-    return {"theta": theta, "loss": loss.item(), "grad": t.grad.numpy(),
-            "grad_max_diff": float(np.abs(t.grad.numpy() - closed).max()),
-            "loss_by_route": {name: value if np.isfinite(value) else str(value) for name, value in unfused.items()},
-            "loss_finite": bool(np.isfinite(loss.item())), "grad_finite": bool(np.isfinite(t.grad.numpy()).all()),
-            "softmax_finite": bool(np.isfinite(engine).all()), "jacobian_finite": bool(np.isfinite(jac).all()),
-            "naive_softmax": [None if np.isnan(v) else float(v) for v in naive],
-            "naive_softmax_has_nan": bool(np.isnan(naive).any())}
+    print(
+        "L by route: "
+        + ", ".join(f"{name}: {value:g}" for name, value in unfused.items())
+        + "   (softmax → log: log 0 = −inf, 0·(−inf) = nan)"
+    )
+    return {
+        "theta": theta,
+        "loss": loss.item(),
+        "grad": t.grad.numpy(),
+        "grad_max_diff": float(np.abs(t.grad.numpy() - closed).max()),
+        "loss_by_route": {name: value if np.isfinite(value) else str(value) for name, value in unfused.items()},
+        "loss_finite": bool(np.isfinite(loss.item())),
+        "grad_finite": bool(np.isfinite(t.grad.numpy()).all()),
+        "softmax_finite": bool(np.isfinite(engine).all()),
+        "jacobian_finite": bool(np.isfinite(jac).all()),
+        "naive_softmax": [None if np.isnan(v) else float(v) for v in naive],
+        "naive_softmax_has_nan": bool(np.isnan(naive).any()),
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,14 +174,21 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     target = int(rng.integers(args.classes))
     random_case = compare(theta, np.eye(args.classes)[target], f"random logits, C = {args.classes}, target {target}")
     large_case = large_logits(args.classes, target, args.large)
-    worst = max(max(random_case["grad_max_diff"].values()), random_case["jacobian_max_diff"],
-                large_case["grad_max_diff"])
+    worst = max(
+        max(random_case["grad_max_diff"].values()), random_case["jacobian_max_diff"], large_case["grad_max_diff"]
+    )
     agree = bool(worst < TOLERANCE)
     print(f"\nlargest difference from the closed forms: {worst:.2e} ({'<' if agree else '≥'} {TOLERANCE:g})")
     fig = plot_softmax_ce(random_case["y_hat"], random_case["target"], random_case["grads"], random_case["jacobian"])
     figures = [str(p) for p in save_figure(fig, out, "softmax_ce")]
-    metrics = {"random": random_case, "large_logits": large_case, "max_diff": worst, "tolerance": TOLERANCE,
-               "closed_forms_agree": agree, "figures": figures}
+    metrics = {
+        "random": random_case,
+        "large_logits": large_case,
+        "max_diff": worst,
+        "tolerance": TOLERANCE,
+        "closed_forms_agree": agree,
+        "figures": figures,
+    }
     print(f"figure written to {figures[0]} and .svg; metrics written to {save_metrics(out, metrics)}")
     return metrics
 

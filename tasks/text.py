@@ -80,11 +80,7 @@ def tokenize(text: str, remove_stopwords: bool = True) -> list[str]:
     return tokens
 
 
-def mean_vectors(
-    token_lists: Sequence[Sequence[str]],
-    word_index: Mapping[str, int],
-    matrix: np.ndarray,
-) -> np.ndarray:
+def mean_vectors(token_lists: Sequence[Sequence[str]], word_index: Mapping[str, int], matrix: np.ndarray) -> np.ndarray:
     """Average the word vectors of each token list: a float32 (N, dim) array.
 
     Tokens missing from `word_index` are ignored; a text with no known token

@@ -71,8 +71,13 @@ def load_sets(args: argparse.Namespace) -> tuple[dict[str, tuple[list[str], list
     return sets, glove_dir / GLOVE_FILE if glove_dir else None
 
 
-def featurize(name: str, tokens: list[list[str]], train_idx: np.ndarray, val_idx: np.ndarray,
-              glove: tuple[dict[str, int], np.ndarray] | None) -> tuple[np.ndarray, np.ndarray, str]:
+def featurize(
+    name: str,
+    tokens: list[list[str]],
+    train_idx: np.ndarray,
+    val_idx: np.ndarray,
+    glove: tuple[dict[str, int], np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray, str]:
     """(train features, validation features, description): mean GloVe or bag-of-words term frequencies.
 
     The bag-of-words vocabulary is taken from the training part only.
@@ -91,8 +96,13 @@ def make_optimizer(args: argparse.Namespace, params: Any, weight_decay: float) -
     return nn.optim.SGD(params, lr=args.lr, momentum=args.momentum, weight_decay=weight_decay)
 
 
-def run_set(args: argparse.Namespace, name: str, texts: list[str], labels: list[str],
-            glove: tuple[dict[str, int], np.ndarray] | None) -> dict[str, Any]:
+def run_set(
+    args: argparse.Namespace,
+    name: str,
+    texts: list[str],
+    labels: list[str],
+    glove: tuple[dict[str, int], np.ndarray] | None,
+) -> dict[str, Any]:
     """Train every (hidden, activation, L2) combination on one data set; return its metrics."""
     classes = sorted(set(labels))
     y = np.array([classes.index(label) for label in labels], dtype=np.int64)
@@ -109,36 +119,73 @@ def run_set(args: argparse.Namespace, name: str, texts: list[str], labels: list[
                 decay = args.weight_decay if l2 == "on" else 0.0
                 key = f"h{hidden}-{activation}-l2{l2}"
                 with Timer() as timer:
-                    history = fit(model, make_optimizer(args, model.parameters(), decay), nn.CrossEntropyLoss(),
-                                  (x_train, y_train), args.epochs, args.batch_size, seed=args.seed,
-                                  eval_sets={"train": (x_train, y_train), "val": (x_val, y_val)},
-                                  desc=f"{name} {key}", quiet=args.quick)
-                runs[key] = {"hidden": hidden, "activation": activation, "l2": l2, "weight_decay": decay,
-                             "history": history, "train_accuracy": history["train_accuracy"][-1],
-                             "val_accuracy": history["val_accuracy"][-1], "seconds": timer.seconds}
-                print(f"  {key:<22} train acc {runs[key]['train_accuracy']:.3f}  "
-                      f"val acc {runs[key]['val_accuracy']:.3f}  ({timer.seconds:.1f} s)")
+                    history = fit(
+                        model,
+                        make_optimizer(args, model.parameters(), decay),
+                        nn.CrossEntropyLoss(),
+                        (x_train, y_train),
+                        args.epochs,
+                        args.batch_size,
+                        seed=args.seed,
+                        eval_sets={"train": (x_train, y_train), "val": (x_val, y_val)},
+                        desc=f"{name} {key}",
+                        quiet=args.quick,
+                    )
+                runs[key] = {
+                    "hidden": hidden,
+                    "activation": activation,
+                    "l2": l2,
+                    "weight_decay": decay,
+                    "history": history,
+                    "train_accuracy": history["train_accuracy"][-1],
+                    "val_accuracy": history["val_accuracy"][-1],
+                    "seconds": timer.seconds,
+                }
+                print(
+                    f"  {key:<22} train acc {runs[key]['train_accuracy']:.3f}  "
+                    f"val acc {runs[key]['val_accuracy']:.3f}  ({timer.seconds:.1f} s)"
+                )
     best = max(runs, key=lambda k: runs[k]["val_accuracy"])
     majority = float(np.mean(y_val == np.bincount(y_train).argmax()))
-    print(f"  best: {best} val acc {runs[best]['val_accuracy']:.3f} (report 004: "
-          f"{REPORT_VAL_ACCURACY.get(name, 'n/a')}; majority class {majority:.3f})")
-    return {"features": features, "classes": classes, "n_train": len(y_train), "n_val": len(y_val),
-            "majority_val_accuracy": majority, "report_val_accuracy": REPORT_VAL_ACCURACY.get(name), "runs": runs,
-            "best": best, "best_val_accuracy": runs[best]["val_accuracy"]}
+    print(
+        f"  best: {best} val acc {runs[best]['val_accuracy']:.3f} (report 004: "
+        f"{REPORT_VAL_ACCURACY.get(name, 'n/a')}; majority class {majority:.3f})"
+    )
+    return {
+        "features": features,
+        "classes": classes,
+        "n_train": len(y_train),
+        "n_val": len(y_val),
+        "majority_val_accuracy": majority,
+        "report_val_accuracy": REPORT_VAL_ACCURACY.get(name),
+        "runs": runs,
+        "best": best,
+        "best_val_accuracy": runs[best]["val_accuracy"],
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = task_parser("text_classify", __doc__.splitlines()[0])
-    p.add_argument("--datasets", nargs="+", choices=list(CSCI662_FILES), default=list(CSCI662_FILES),
-                   help="which of the four sets")
+    p.add_argument(
+        "--datasets", nargs="+", choices=list(CSCI662_FILES), default=list(CSCI662_FILES), help="which of the four sets"
+    )
     p.add_argument("--hidden", type=positive(int), nargs="+", default=[50], help="hidden sizes to try (report: 10-100)")
-    p.add_argument("--activations", nargs="+", choices=["relu", "sigmoid", "tanh"], default=["relu", "sigmoid", "tanh"],
-                   help="activations to try")
+    p.add_argument(
+        "--activations",
+        nargs="+",
+        choices=["relu", "sigmoid", "tanh"],
+        default=["relu", "sigmoid", "tanh"],
+        help="activations to try",
+    )
     p.add_argument("--l2", nargs="+", choices=["off", "on"], default=["off", "on"], help="L2 regularisation")
     p.add_argument("--weight-decay", type=positive(float), default=1e-3, help="L2 coefficient λ when --l2 on")
     p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help="report: sgd (plain)")
-    p.add_argument("--lr", type=positive(float), default=0.003,
-                   help="learning rate (report: 0.01 for 4dim and odiya, 0.002-0.005 for products)")
+    p.add_argument(
+        "--lr",
+        type=positive(float),
+        default=0.003,
+        help="learning rate (report: 0.01 for 4dim and odiya, 0.002-0.005 for products)",
+    )
     p.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
     p.add_argument("--epochs", type=positive(int), default=40, help="epochs (--quick: at most 5)")
     p.add_argument("--batch-size", type=positive(int), default=32, help="mini-batch size")
@@ -156,22 +203,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if glove_path is not None:
         vocab = {tok for name in GLOVE_SETS & set(sets) for text in sets[name][0] for tok in tokenize(text)}
         glove = load_glove(glove_path, vocab=vocab)
-    metrics: dict[str, Any] = {"settings": {k: v for k, v in vars(args).items()
-                                            if k not in ("out", "data_dir", "debug", "task_name")},
-                               "products_note": "only a 20 % sample of products.train.txt exists (6,514 rows)",
-                               "datasets": {}}
+    metrics: dict[str, Any] = {
+        "settings": {k: v for k, v in vars(args).items() if k not in ("out", "data_dir", "debug", "task_name")},
+        "products_note": "only a 20 % sample of products.train.txt exists (6,514 rows)",
+        "datasets": {},
+    }
     with Timer() as timer:
         for name, (texts, labels) in sets.items():
             result = run_set(args, name, texts, labels, glove)
-            save_figure(plot_loss_panels(result["runs"], f"Report 004 network on {name} ({result['features']}): "
-                                                         "loss curves"), out, f"loss_{name}")
+            save_figure(
+                plot_loss_panels(result["runs"], f"Report 004 network on {name} ({result['features']}): loss curves"),
+                out,
+                f"loss_{name}",
+            )
             metrics["datasets"][name] = result
     metrics["seconds"] = timer.seconds
     print(f"\n{'set':<10} {'features':<44} {'best setting':<22} {'val acc':>7} {'report':>7}")
     for name, r in metrics["datasets"].items():
         report = r["report_val_accuracy"]
-        print(f"{name:<10} {r['features']:<44} {r['best']:<22} {r['best_val_accuracy']:7.3f} "
-              f"{'n/a' if report is None else f'{report:.2f}':>7}")
+        print(
+            f"{name:<10} {r['features']:<44} {r['best']:<22} {r['best_val_accuracy']:7.3f} "
+            f"{'n/a' if report is None else f'{report:.2f}':>7}"
+        )
     save_metrics(out, metrics)
     print(f"outputs in {out}/ ({timer.seconds:.0f} s)")
     return metrics

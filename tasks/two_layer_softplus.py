@@ -84,7 +84,7 @@ def make_data(n: int, seed: int, overlap: float = 1.0) -> tuple[np.ndarray, np.n
     for k in range(3):
         mask = labels == k
         inner, outer = max(RING_EDGES[k] - overlap, 0.0), RING_EDGES[k + 1] + overlap
-        radius = np.sqrt(rng.uniform(inner ** 2, outer ** 2, mask.sum()))
+        radius = np.sqrt(rng.uniform(inner**2, outer**2, mask.sum()))
         angle = rng.uniform(0.0, 2 * np.pi, mask.sum())
         points[mask] = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
     for k, centre in BLOBS.items():
@@ -111,8 +111,10 @@ def check_gradients(model: nn.Module, x: np.ndarray, y: np.ndarray) -> dict[str,
     numeric = autograd.numerical_grad(loss, params)
     diff = max(float(np.abs(a.numpy() - n).max()) for a, n in zip(analytic, numeric))
     count = sum(p.numel() for p in params)
-    print(f"gradient check on all {count} parameters (float64, central differences): "
-          f"{'passed' if passed else 'FAILED'}, max |engine − numeric| = {diff:.2e}")
+    print(
+        f"gradient check on all {count} parameters (float64, central differences): "
+        f"{'passed' if passed else 'FAILED'}, max |engine − numeric| = {diff:.2e}"
+    )
     return {"passed": bool(passed), "parameters": count, "max_abs_diff": diff}
 
 
@@ -122,30 +124,48 @@ def generated_step(model: nn.Module, x: np.ndarray, y: np.ndarray, out: Path) ->
     eager_loss = LOSS(model(x), y)
     eager = [g.numpy().copy() for g in autograd.grad(eager_loss, list(model.parameters()))]
     step = compiled_step(model, LOSS)
-    for _ in range(3):                   # traced, checked against eager, then the program alone
+    for _ in range(3):  # traced, checked against eager, then the program alone
         model.zero_grad()
         step(x, y)
     diff = max(float(np.abs(p.grad.numpy() - e).max()) for p, e in zip(model.parameters(), eager))
     model.zero_grad()
     path = out / "backward.py"
-    path.write_text('"""Written by autograd.compile: one full-batch step of report 001\'s 2-12-5 network '
-                    '(python -m tasks.two_layer_softplus)."""\n\nimport numpy as np\n\n\n' + step.source,
-                    encoding="utf-8")
+    path.write_text(
+        '"""Written by autograd.compile: one full-batch step of report 001\'s 2-12-5 network '
+        '(python -m tasks.two_layer_softplus)."""\n\nimport numpy as np\n\n\n' + step.source,
+        encoding="utf-8",
+    )
     print("\nthe training step, as the engine writes it (autograd.compile):")
     step.show()
     print(f"written to {path}; its gradients differ from the eager engine's by at most {diff:.1e}")
     return {"path": str(path), "max_abs_diff": diff, "lines": len(step.source.splitlines())}
 
 
-def train(model: nn.Module, data: dict[str, np.ndarray], lr: float, epochs: int,
-          quiet: bool = False, film: viz.TrainingFilm | None = None) -> dict[str, list[float]]:
+def train(
+    model: nn.Module,
+    data: dict[str, np.ndarray],
+    lr: float,
+    epochs: int,
+    quiet: bool = False,
+    film: viz.TrainingFilm | None = None,
+) -> dict[str, list[float]]:
     """Steepest descent on the full batch: `loss` is L on the training set before each step, `test_loss` after it.
     With `film`, every step is offered to it (`film.record`)."""
     train_set = (data["x_train"], data["y_train"])
     on_step = None if film is None else (lambda step, loss: film.record(loss))
-    return fit(model, nn.optim.SGD(model.parameters(), lr=lr), LOSS, train_set, epochs, len(data["x_train"]),
-               shuffle=False, eval_sets={"test": (data["x_test"], data["y_test"])}, desc=f"lr {lr:g}", quiet=quiet,
-               on_step=on_step)
+    return fit(
+        model,
+        nn.optim.SGD(model.parameters(), lr=lr),
+        LOSS,
+        train_set,
+        epochs,
+        len(data["x_train"]),
+        shuffle=False,
+        eval_sets={"test": (data["x_test"], data["y_test"])},
+        desc=f"lr {lr:g}",
+        quiet=quiet,
+        on_step=on_step,
+    )
 
 
 def scores(model: nn.Module, data: dict[str, np.ndarray]) -> dict[str, float]:
@@ -162,8 +182,12 @@ def predict(path: str, data: dict[str, np.ndarray], out: Path) -> dict[str, obje
     model = load_model(build_model(0), path)
     ce, acc, pred = evaluate(model, data["x_test"], data["y_test"], LOSS)
     print(f"loaded {path}: test accuracy {100 * acc:.2f} %, cross-entropy {ce:.3f}")
-    metrics = {"model": str(path), "test_accuracy": acc, "test_cross_entropy": ce,
-               "confusion": confusion_matrix(data["y_test"], pred, SIZES[-1])}
+    metrics = {
+        "model": str(path),
+        "test_accuracy": acc,
+        "test_cross_entropy": ce,
+        "confusion": confusion_matrix(data["y_test"], pred, SIZES[-1]),
+    }
     print(f"metrics written to {save_metrics(out, metrics)}")
     return metrics
 
@@ -176,8 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--train-size", type=positive(int), default=400, help="training points")
     parser.add_argument("--test-size", type=positive(int), default=200, help="test points")
     parser.add_argument("--overlap", type=float, default=1.0, help="how far the ring classes 0–2 spill over")
-    parser.add_argument("--predict", metavar="MODEL_JSON", default=None,
-                        help="load a saved model and evaluate it on the test set instead of training")
+    parser.add_argument(
+        "--predict",
+        metavar="MODEL_JSON",
+        default=None,
+        help="load a saved model and evaluate it on the test set instead of training",
+    )
     return parser
 
 
@@ -193,42 +221,74 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         return predict(args.predict, data, output_dir(args, "predict"))
 
     model = build_model(args.seed)
-    metrics: dict[str, Any] = {"settings": {k: v for k, v in vars(args).items() if k not in ("task_name", "debug")},
-                               "report": REPORT}
+    metrics: dict[str, Any] = {
+        "settings": {k: v for k, v in vars(args).items() if k not in ("task_name", "debug")},
+        "report": REPORT,
+    }
     metrics["gradient_check"] = check_gradients(model, x_train, y_train)
     metrics["compiled"] = generated_step(model, x_train, y_train, out)
-    film = viz.TrainingFilm(model, every=max(1, args.epochs // 50), inputs=x_train, targets=y_train,
-                            title=f"Report 001: the 2-12-5 network learning (lr {args.lr:g})")
+    film = viz.TrainingFilm(
+        model,
+        every=max(1, args.epochs // 50),
+        inputs=x_train,
+        targets=y_train,
+        title=f"Report 001: the 2-12-5 network learning (lr {args.lr:g})",
+    )
     with Timer() as timer:
         history = train(model, data, args.lr, args.epochs, quiet=args.quick, film=film)
-    print(f"lr {args.lr:g}, {args.epochs} epochs: loss {history['loss'][0]:.3f} → "
-          f"{history['loss'][-1]:.3f} in {timer.seconds:.2f} s")
+    print(
+        f"lr {args.lr:g}, {args.epochs} epochs: loss {history['loss'][0]:.3f} → "
+        f"{history['loss'][-1]:.3f} in {timer.seconds:.2f} s"
+    )
     metrics.update(scores(model, data))
-    print(f"train: accuracy {100 * metrics['train_accuracy']:.2f} % (report 65.75 %), "
-          f"cross-entropy {metrics['train_cross_entropy']:.3f}")
-    print(f"test:  accuracy {100 * metrics['test_accuracy']:.2f} % (report 66 %),    "
-          f"cross-entropy {metrics['test_cross_entropy']:.3f} (report 0.702)")
-    metrics.update(first_loss=history["loss"][0], final_loss=history["loss"][-1], train_seconds=timer.seconds,
-                   history=history)
+    print(
+        f"train: accuracy {100 * metrics['train_accuracy']:.2f} % (report 65.75 %), "
+        f"cross-entropy {metrics['train_cross_entropy']:.3f}"
+    )
+    print(
+        f"test:  accuracy {100 * metrics['test_accuracy']:.2f} % (report 66 %),    "
+        f"cross-entropy {metrics['test_cross_entropy']:.3f} (report 0.702)"
+    )
+    metrics.update(
+        first_loss=history["loss"][0], final_loss=history["loss"][-1], train_seconds=timer.seconds, history=history
+    )
     pred = evaluate(model, x_test, y_test, LOSS)[2]
     counts = confusion_matrix(y_test, pred, SIZES[-1])
     print(f"confusion matrix (test; rows true, columns predicted):\n{counts}")
     metrics["confusion"] = counts
     metrics["model_json"] = str(model.save(out / "model.json"))
 
-    save_figure(plot_curves({"training set": history["loss"], "test set": history["test_loss"]},
-                            f"Report 001: cross-entropy, steepest descent, lr {args.lr:g}", "cross-entropy L"),
-                out, "loss")
-    save_figure(plot_confusion(counts, f"Test confusion matrix (accuracy {100 * metrics['test_accuracy']:.1f} %)"),
-                out, "confusion")
+    save_figure(
+        plot_curves(
+            {"training set": history["loss"], "test set": history["test_loss"]},
+            f"Report 001: cross-entropy, steepest descent, lr {args.lr:g}",
+            "cross-entropy L",
+        ),
+        out,
+        "loss",
+    )
+    save_figure(
+        plot_confusion(counts, f"Test confusion matrix (accuracy {100 * metrics['test_accuracy']:.1f} %)"),
+        out,
+        "confusion",
+    )
     points, labels = np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])
-    save_figure(plot_decision_regions(lambda p: evaluate(model, p, np.zeros(len(p), np.int64), LOSS)[2], points,
-                                      labels, "Decision regions of the 2-12-5 network (training and test points)"),
-                out, "boundaries")
+    save_figure(
+        plot_decision_regions(
+            lambda p: evaluate(model, p, np.zeros(len(p), np.int64), LOSS)[2],
+            points,
+            labels,
+            "Decision regions of the 2-12-5 network (training and test points)",
+        ),
+        out,
+        "boundaries",
+    )
     film_path = film.html(out / "film.html")
     metrics["film"] = {"path": str(film_path), "frames": len(film), "bytes": film_path.stat().st_size}
-    print(f"training film: {film_path} ({len(film)} frames, {film_path.stat().st_size / 1e3:.0f} kB; "
-          "open it in a browser: play, step, scrub)")
+    print(
+        f"training film: {film_path} ({len(film)} frames, {film_path.stat().st_size / 1e3:.0f} kB; "
+        "open it in a browser: play, step, scrub)"
+    )
     if args.lr_sweep:
         metrics["lr_sweep"] = lr_sweep(data, args, out)
     print(f"model written to {metrics['model_json']}; metrics written to {save_metrics(out, metrics)}")
@@ -242,10 +302,15 @@ def lr_sweep(data: dict[str, np.ndarray], args: argparse.Namespace, out: Path) -
         model = build_model(args.seed)
         curves[f"lr {lr:g}"] = train(model, data, lr, args.epochs, quiet=args.quick)["loss"]
         results[f"{lr:g}"] = r = scores(model, data)
-        print(f"sweep lr {lr:<5g} train {100 * r['train_accuracy']:.2f} %  test {100 * r['test_accuracy']:.2f} %  "
-              f"CE train {r['train_cross_entropy']:.3f} test {r['test_cross_entropy']:.3f}")
-    save_figure(plot_curves(curves, "Report 001: training cross-entropy for each learning rate", "cross-entropy L"),
-                out, "lr_sweep")
+        print(
+            f"sweep lr {lr:<5g} train {100 * r['train_accuracy']:.2f} %  test {100 * r['test_accuracy']:.2f} %  "
+            f"CE train {r['train_cross_entropy']:.3f} test {r['test_cross_entropy']:.3f}"
+        )
+    save_figure(
+        plot_curves(curves, "Report 001: training cross-entropy for each learning rate", "cross-entropy L"),
+        out,
+        "lr_sweep",
+    )
     return results
 
 

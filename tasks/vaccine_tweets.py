@@ -66,8 +66,9 @@ def load_features(args: argparse.Namespace) -> tuple[dict[str, np.ndarray], str]
         if args.quick:
             tweets = {s: (t[:1500], y[:1500]) for s, (t, y) in tweets.items()}
         tokens = {split: [tokenize(t) for t in texts] for split, (texts, _) in tweets.items()}
-        index, matrix = load_glove(glove_dir / GLOVE_FILE,
-                                   vocab={w for toks in tokens.values() for t in toks for w in t})
+        index, matrix = load_glove(
+            glove_dir / GLOVE_FILE, vocab={w for toks in tokens.values() for t in toks for w in t}
+        )
         data = {}
         for split, (_, labels) in tweets.items():
             data[f"x_{split}"] = mean_vectors(tokens[split], index, matrix)
@@ -98,8 +99,9 @@ def probabilities(model: nn.Module, x: np.ndarray) -> np.ndarray:
         return autograd.softmax(model(x), dim=-1).numpy()
 
 
-def train_one(args: argparse.Namespace, data: dict[str, np.ndarray], layers: int, optimizer: str,
-              quiet: bool) -> tuple[nn.Module, dict[str, Any]]:
+def train_one(
+    args: argparse.Namespace, data: dict[str, np.ndarray], layers: int, optimizer: str, quiet: bool
+) -> tuple[nn.Module, dict[str, Any]]:
     """Train one network; return it with its history, validation report and macro F1."""
     from sklearn.metrics import classification_report
 
@@ -109,15 +111,33 @@ def train_one(args: argparse.Namespace, data: dict[str, np.ndarray], layers: int
     loss_fn = nn.CrossEntropyLoss(weight=class_weights(data["y_train"]))
     train_set, val_set = (data["x_train"], data["y_train"]), (data["x_val"], data["y_val"])
     with Timer() as timer:
-        history = fit(model, make_optimizer(optimizer, model.parameters(), lr), loss_fn, train_set, args.epochs,
-                      args.batch_size, seed=args.seed, eval_sets={"train": train_set, "val": val_set},
-                      desc=f"{layers} layers, {optimizer}", quiet=quiet)
+        history = fit(
+            model,
+            make_optimizer(optimizer, model.parameters(), lr),
+            loss_fn,
+            train_set,
+            args.epochs,
+            args.batch_size,
+            seed=args.seed,
+            eval_sets={"train": train_set, "val": val_set},
+            desc=f"{layers} layers, {optimizer}",
+            quiet=quiet,
+        )
     pred = evaluate(model, *val_set, loss_fn)[2]
-    report = classification_report(data["y_val"], pred, labels=[0, 1, 2], target_names=list(VACCINE_LABELS),
-                                   output_dict=True, zero_division=0)
-    return model, {"layers": layers, "optimizer": optimizer, "lr": lr, "history": history, "report": report,
-                   "macro_f1": report["macro avg"]["f1-score"], "weighted_f1": report["weighted avg"]["f1-score"],
-                   "val_accuracy": report["accuracy"], "seconds": timer.seconds}
+    report = classification_report(
+        data["y_val"], pred, labels=[0, 1, 2], target_names=list(VACCINE_LABELS), output_dict=True, zero_division=0
+    )
+    return model, {
+        "layers": layers,
+        "optimizer": optimizer,
+        "lr": lr,
+        "history": history,
+        "report": report,
+        "macro_f1": report["macro avg"]["f1-score"],
+        "weighted_f1": report["weighted avg"]["f1-score"],
+        "val_accuracy": report["accuracy"],
+        "seconds": timer.seconds,
+    }
 
 
 def run_grid(args: argparse.Namespace, data: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -126,20 +146,31 @@ def run_grid(args: argparse.Namespace, data: dict[str, np.ndarray]) -> dict[str,
     for layers in (1, 2, 3):
         for optimizer in OPTIMIZERS:
             _, r = train_one(args, data, layers, optimizer, quiet=True)
-            grid[f"{layers}L-{optimizer}"] = {k: r[k] for k in ("layers", "optimizer", "lr", "macro_f1",
-                                                                "weighted_f1", "val_accuracy", "seconds")}
-            print(f"  {layers} layers, {optimizer:<9} lr {r['lr']:<7g} macro F1 {r['macro_f1']:.3f}  "
-                  f"weighted F1 {r['weighted_f1']:.3f}  acc {r['val_accuracy']:.3f}  ({r['seconds']:.1f} s)")
+            grid[f"{layers}L-{optimizer}"] = {
+                k: r[k] for k in ("layers", "optimizer", "lr", "macro_f1", "weighted_f1", "val_accuracy", "seconds")
+            }
+            print(
+                f"  {layers} layers, {optimizer:<9} lr {r['lr']:<7g} macro F1 {r['macro_f1']:.3f}  "
+                f"weighted F1 {r['weighted_f1']:.3f}  acc {r['val_accuracy']:.3f}  ({r['seconds']:.1f} s)"
+            )
     return grid
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = task_parser("vaccine_tweets", __doc__.splitlines()[0])
     p.add_argument("--layers", type=int, choices=[1, 2, 3], default=3, help="1, 2 or 3 layers")
-    p.add_argument("--optimizer", choices=OPTIMIZERS, default="amsgrad",
-                   help="sgd, momentum (0.9), nesterov (0.9), adam, amsgrad (report's pick)")
-    p.add_argument("--lr", type=positive(float), default=None,
-                   help=f"learning rate (default per optimizer: {DEFAULT_LR}; report: 0.001 SGD, 1e-5 Adam)")
+    p.add_argument(
+        "--optimizer",
+        choices=OPTIMIZERS,
+        default="amsgrad",
+        help="sgd, momentum (0.9), nesterov (0.9), adam, amsgrad (report's pick)",
+    )
+    p.add_argument(
+        "--lr",
+        type=positive(float),
+        default=None,
+        help=f"learning rate (default per optimizer: {DEFAULT_LR}; report: 0.001 SGD, 1e-5 Adam)",
+    )
     p.add_argument("--epochs", type=positive(int), default=12, help="report: 12 for its pick (longer overfits)")
     p.add_argument("--batch-size", type=positive(int), default=32, help="report: 32 (64 for 2 layers)")
     p.add_argument("--grid", action="store_true", help="also train every layer count x optimizer and tabulate")
@@ -154,28 +185,47 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     use_agg()
     out = output_dir(args)
     data, source = load_features(args)
-    print(f"data: {source}; {len(data['y_train'])} training / {len(data['y_val'])} validation tweets; "
-          f"class counts {np.bincount(data['y_train']).tolist()}")
+    print(
+        f"data: {source}; {len(data['y_train'])} training / {len(data['y_val'])} validation tweets; "
+        f"class counts {np.bincount(data['y_train']).tolist()}"
+    )
     model, result = train_one(args, data, args.layers, args.optimizer, quiet=args.quick)
     pred = probabilities(model, data["x_val"]).argmax(axis=1)
-    print(classification_report(data["y_val"], pred, labels=[0, 1, 2], target_names=list(VACCINE_LABELS),
-                                digits=3, zero_division=0))
+    print(
+        classification_report(
+            data["y_val"], pred, labels=[0, 1, 2], target_names=list(VACCINE_LABELS), digits=3, zero_division=0
+        )
+    )
     gain = result["macro_f1"] - REPORT_MACRO_F1
-    print(f"macro F1 {result['macro_f1']:.3f} vs report 000's best {REPORT_MACRO_F1}: {gain:+.3f} "
-          f"({result['layers']} layers, {result['optimizer']}, lr {result['lr']:g}, {args.epochs} epochs)")
+    print(
+        f"macro F1 {result['macro_f1']:.3f} vs report 000's best {REPORT_MACRO_F1}: {gain:+.3f} "
+        f"({result['layers']} layers, {result['optimizer']}, lr {result['lr']:g}, {args.epochs} epochs)"
+    )
     title = f"{result['layers']}-layer network, {result['optimizer']}, lr {result['lr']:g}"
     history = result["history"]
-    save_figure(plot_curves({"training": history["train_loss"], "validation": history["val_loss"]}, f"Loss: {title}",
-                            "class-weighted cross-entropy"), out, "loss")
+    save_figure(
+        plot_curves(
+            {"training": history["train_loss"], "validation": history["val_loss"]},
+            f"Loss: {title}",
+            "class-weighted cross-entropy",
+        ),
+        out,
+        "loss",
+    )
     splits = {split: (probabilities(model, data[f"x_{split}"]), data[f"y_{split}"]) for split in ("train", "val")}
     fig, result["auc"] = plot_roc(splits, VACCINE_LABELS, f"One-vs-rest ROC: {title}")
     save_figure(fig, out, "roc")
-    print("ROC AUC: " + "; ".join(f"{split} " + ", ".join(f"{k} {v:.3f}" for k, v in a.items())
-                                  for split, a in result["auc"].items()))
-    metrics: dict[str, Any] = {"data": source, "report_macro_f1": REPORT_MACRO_F1, "macro_f1_gain": gain,
-                               "settings": {k: v for k, v in vars(args).items()
-                                            if k not in ("out", "data_dir", "debug", "task_name")},
-                               **result}
+    print(
+        "ROC AUC: "
+        + "; ".join(f"{split} " + ", ".join(f"{k} {v:.3f}" for k, v in a.items()) for split, a in result["auc"].items())
+    )
+    metrics: dict[str, Any] = {
+        "data": source,
+        "report_macro_f1": REPORT_MACRO_F1,
+        "macro_f1_gain": gain,
+        "settings": {k: v for k, v in vars(args).items() if k not in ("out", "data_dir", "debug", "task_name")},
+        **result,
+    }
     if args.grid:
         print("grid (validation set):")
         metrics["grid"] = run_grid(args, data)

@@ -10,8 +10,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
-    cmd = [sys.executable, "-m", "benchmarks", "--quick", "--out", str(out),
-           "--cases", "W1", "W4-memory", "W5", "--engines", "ours", "numpy"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks",
+        "--quick",
+        "--out",
+        str(out),
+        "--cases",
+        "W1",
+        "W4-memory",
+        "W5",
+        "--engines",
+        "ours",
+        "numpy",
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(out.read_text())

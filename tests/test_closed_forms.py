@@ -64,17 +64,17 @@ def relu_mse(x, m, b, target):
 def test_report_000_equations_7_to_12_when_a_is_positive(x, m, b, target):
     a, y, (gx, gm, gb), g_star = relu_mse(x, m, b, target)
     assert a > 0 and y == a
-    d = 2 * (y - target)                      # eq. 8
-    assert g_star == pytest.approx(-d)        # eq. 9: 2(y* − y)
-    assert gb == pytest.approx(d)             # eq. 10
-    assert gm == pytest.approx(d * x)         # eq. 11
-    assert gx == pytest.approx(d * m)         # eq. 12
+    d = 2 * (y - target)  # eq. 8
+    assert g_star == pytest.approx(-d)  # eq. 9: 2(y* − y)
+    assert gb == pytest.approx(d)  # eq. 10
+    assert gm == pytest.approx(d * x)  # eq. 11
+    assert gx == pytest.approx(d * m)  # eq. 12
 
 
 @pytest.mark.parametrize("x,m,b,target", [(2.0, -3.0, 1.0, 4.0), (1.0, 1.0, -1.0, 0.5)])
 def test_report_000_equations_10_to_12_vanish_when_a_is_not_positive(x, m, b, target):
     a, y, grads, g_star = relu_mse(x, m, b, target)
-    assert a <= 0 and y == 0                 # eq. 7: ReLU'(a) = 0 for a ≤ 0 (a = 0 included)
+    assert a <= 0 and y == 0  # eq. 7: ReLU'(a) = 0 for a ≤ 0 (a = 0 included)
     assert grads == [0.0, 0.0, 0.0]
     assert g_star == pytest.approx(2 * target)  # eq. 9 still holds: 2(y* − y) with y = 0
 

@@ -76,47 +76,77 @@ def compare(f, inputs, kinds=None, dtype=np.float64, calls=3, seed=0):
 # ----------------------------------------------------------------------------- every op
 
 UNARY = {  # name: (f, input kind)
-    "neg": (lambda x: -x, "any"), "exp": (lambda x: x.exp(), "any"), "log": (lambda x: x.log(), "pos"),
-    "sqrt": (lambda x: x.sqrt(), "pos"), "abs": (lambda x: x.abs(), "distinct"), "relu": (lambda x: x.relu(), "any"),
-    "sigmoid": (lambda x: x.sigmoid(), "any"), "tanh": (lambda x: x.tanh(), "any"),
-    "softplus": (lambda x: ag.nn.functional.softplus(x), "any"), "clip": (lambda x: x.clamp(-0.5, 0.7), "any"),
-    "clip_lo": (lambda x: x.clamp(min=-0.5), "any"), "sin": (lambda x: x.sin(), "any"),
+    "neg": (lambda x: -x, "any"),
+    "exp": (lambda x: x.exp(), "any"),
+    "log": (lambda x: x.log(), "pos"),
+    "sqrt": (lambda x: x.sqrt(), "pos"),
+    "abs": (lambda x: x.abs(), "distinct"),
+    "relu": (lambda x: x.relu(), "any"),
+    "sigmoid": (lambda x: x.sigmoid(), "any"),
+    "tanh": (lambda x: x.tanh(), "any"),
+    "softplus": (lambda x: ag.nn.functional.softplus(x), "any"),
+    "clip": (lambda x: x.clamp(-0.5, 0.7), "any"),
+    "clip_lo": (lambda x: x.clamp(min=-0.5), "any"),
+    "sin": (lambda x: x.sin(), "any"),
     "cos": (lambda x: x.cos(), "any"),
-    "exp2": (lambda x: ag.ops.exp2(x), "any"), "log2": (lambda x: ag.ops.log2(x), "pos"),
-    "log1p": (lambda x: ag.ops.log1p(x), "pos"), "expm1": (lambda x: ag.ops.expm1(x), "any"),
-    "round": (lambda x: x.round() + x, "any"), "floor": (lambda x: x.floor() + x, "any"),
-    "ceil": (lambda x: x.ceil() + x, "any"), "sign": (lambda x: x.sign() + x, "any"),
-    "square": (lambda x: x ** 2, "any"), "cube": (lambda x: x ** 3, "any"), "pow_half": (lambda x: x ** 0.5, "pos"),
-    "pow_0": (lambda x: x ** 0 + x, "any"), "pow_1": (lambda x: x ** 1, "any"),
-    "sum": (lambda x: x.sum(), "any"), "sum_dim": (lambda x: x.sum(dim=-1), "any"),
-    "sum_keepdim": (lambda x: x.sum(dim=0, keepdim=True), "any"), "mean": (lambda x: x.mean(dim=1), "any"),
-    "mean_all": (lambda x: x.mean(), "any"), "max": (lambda x: x.amax(dim=1), "distinct"),
-    "min_all": (lambda x: x.amin(), "distinct"), "prod": (lambda x: x.prod(dim=1), "pos"),
-    "logsumexp": (lambda x: x.logsumexp(dim=1), "any"), "norm": (lambda x: x.norm(dim=1), "any"),
-    "cumsum": (lambda x: x.cumsum(dim=1), "any"), "reshape": (lambda x: x.reshape(-1) * 2.0, "any"),
-    "transpose": (lambda x: x.T * 2.0, "any"), "permute": (lambda x: x.reshape(2, 3, 2).permute(2, 0, 1) * 2.0, "any"),
-    "expand": (lambda x: x[:1].expand(4, 3) * 2.0, "any"), "getitem": (lambda x: x[1:, ::2] * 2.0, "any"),
-    "getitem_int": (lambda x: x[1] * 2.0, "any"), "take": (lambda x: x[np.array([0, 2, 2])] * 2.0, "any"),
+    "exp2": (lambda x: ag.ops.exp2(x), "any"),
+    "log2": (lambda x: ag.ops.log2(x), "pos"),
+    "log1p": (lambda x: ag.ops.log1p(x), "pos"),
+    "expm1": (lambda x: ag.ops.expm1(x), "any"),
+    "round": (lambda x: x.round() + x, "any"),
+    "floor": (lambda x: x.floor() + x, "any"),
+    "ceil": (lambda x: x.ceil() + x, "any"),
+    "sign": (lambda x: x.sign() + x, "any"),
+    "square": (lambda x: x**2, "any"),
+    "cube": (lambda x: x**3, "any"),
+    "pow_half": (lambda x: x**0.5, "pos"),
+    "pow_0": (lambda x: x**0 + x, "any"),
+    "pow_1": (lambda x: x**1, "any"),
+    "sum": (lambda x: x.sum(), "any"),
+    "sum_dim": (lambda x: x.sum(dim=-1), "any"),
+    "sum_keepdim": (lambda x: x.sum(dim=0, keepdim=True), "any"),
+    "mean": (lambda x: x.mean(dim=1), "any"),
+    "mean_all": (lambda x: x.mean(), "any"),
+    "max": (lambda x: x.amax(dim=1), "distinct"),
+    "min_all": (lambda x: x.amin(), "distinct"),
+    "prod": (lambda x: x.prod(dim=1), "pos"),
+    "logsumexp": (lambda x: x.logsumexp(dim=1), "any"),
+    "norm": (lambda x: x.norm(dim=1), "any"),
+    "cumsum": (lambda x: x.cumsum(dim=1), "any"),
+    "reshape": (lambda x: x.reshape(-1) * 2.0, "any"),
+    "transpose": (lambda x: x.T * 2.0, "any"),
+    "permute": (lambda x: x.reshape(2, 3, 2).permute(2, 0, 1) * 2.0, "any"),
+    "expand": (lambda x: x[:1].expand(4, 3) * 2.0, "any"),
+    "getitem": (lambda x: x[1:, ::2] * 2.0, "any"),
+    "getitem_int": (lambda x: x[1] * 2.0, "any"),
+    "take": (lambda x: x[np.array([0, 2, 2])] * 2.0, "any"),
     "take_cols": (lambda x: x[:, np.array([1, 1, 0])] * 2.0, "any"),
     "cast": (lambda x: x.float().double() * 2.0, "any"),
-    "clone": (lambda x: x.clone() * 2.0, "any"), "repeat": (lambda x: x.repeat(2, 1) * 2.0, "any"),
-    "softmax": (lambda x: x.softmax(dim=-1), "any"), "softmax_0": (lambda x: x.softmax(dim=0), "any"),
+    "clone": (lambda x: x.clone() * 2.0, "any"),
+    "repeat": (lambda x: x.repeat(2, 1) * 2.0, "any"),
+    "softmax": (lambda x: x.softmax(dim=-1), "any"),
+    "softmax_0": (lambda x: x.softmax(dim=0), "any"),
     "log_softmax": (lambda x: x.log_softmax(dim=-1), "any"),
     "cross_entropy_probs": (lambda x: ag.cross_entropy(x, np.full((4, 3), 1 / 3)), "any"),
     "cross_entropy_none": (lambda x: ag.cross_entropy(x, np.array([0, 2, 1, 1]), reduction="none"), "any"),
     "cross_entropy_sum": (lambda x: ag.cross_entropy(x, np.array([0, 2, 1, 1]), reduction="sum"), "any"),
     "cross_entropy_1d": (lambda x: ag.cross_entropy(x[0], np.array(2)), "any"),
-    "flip": (lambda x: x.flip(0) * 2.0, "any"), "unsqueeze": (lambda x: x.unsqueeze(1) * 2.0, "any"),
+    "flip": (lambda x: x.flip(0) * 2.0, "any"),
+    "unsqueeze": (lambda x: x.unsqueeze(1) * 2.0, "any"),
 }
 
 BINARY = {  # name: (f, kind a, kind b, shape b)  (a is (4, 3))
-    "add": (lambda a, b: a + b, "any", "any", (3,)), "sub": (lambda a, b: a - b, "any", "any", (4, 1)),
-    "mul": (lambda a, b: a * b, "any", "any", (4, 3)), "div": (lambda a, b: a / b, "any", "pos", (3,)),
-    "pow": (lambda a, b: a ** b, "pos", "any", (4, 3)),
+    "add": (lambda a, b: a + b, "any", "any", (3,)),
+    "sub": (lambda a, b: a - b, "any", "any", (4, 1)),
+    "mul": (lambda a, b: a * b, "any", "any", (4, 3)),
+    "div": (lambda a, b: a / b, "any", "pos", (3,)),
+    "pow": (lambda a, b: a**b, "pos", "any", (4, 3)),
     "maximum": (lambda a, b: ag.maximum(a, b), "distinct", "distinct", (4, 3)),
     "minimum": (lambda a, b: ag.minimum(a, b), "distinct", "distinct", (3,)),
-    "matmul": (lambda a, b: a @ b, "any", "any", (3, 5)), "matmul_vec": (lambda a, b: a @ b, "any", "any", (3,)),
-    "vec_matmul": (lambda a, b: a[0] @ b, "any", "any", (3, 5)), "dot": (lambda a, b: a[0] @ b, "any", "any", (3,)),
+    "matmul": (lambda a, b: a @ b, "any", "any", (3, 5)),
+    "matmul_vec": (lambda a, b: a @ b, "any", "any", (3,)),
+    "vec_matmul": (lambda a, b: a[0] @ b, "any", "any", (3, 5)),
+    "dot": (lambda a, b: a[0] @ b, "any", "any", (3,)),
     "batched_matmul": (lambda a, b: a.reshape(2, 2, 3) @ b, "any", "any", (2, 3, 5)),
     "row_matmul": (lambda a, b: a[:1] @ b, "any", "any", (3, 5)),
     "cat": (lambda a, b: ag.cat([a, b, a], dim=0), "any", "any", (2, 3)),
@@ -153,16 +183,28 @@ def test_every_op_of_the_table_has_a_rule():
 
 SHAPES = [(3, 4), (4,), (3, 1), (1, 4), ()]
 GRAPH_UNARY = {
-    "tanh": lambda x: x.tanh(), "sigmoid": lambda x: x.sigmoid(), "relu": lambda x: x.relu() + x * 0.1,
-    "softplus": lambda x: ag.nn.functional.softplus(x), "exp": lambda x: x.tanh().exp(), "abs": lambda x: x.abs(),
-    "log": lambda x: (x * x + 1.0).log(), "square": lambda x: x ** 2, "neg": lambda x: -x,
-    "scale": lambda x: x * 0.5 - 1.0, "sum_keep": lambda x: x.sum(dim=-1, keepdim=True) if x.ndim else x,
-    "mean0": lambda x: x.mean(dim=0, keepdim=True) if x.ndim else x, "T": lambda x: x.T if x.ndim == 2 else x,
-    "softmax": lambda x: x.softmax(dim=-1) if x.ndim else x, "clone": lambda x: x.clone(),
+    "tanh": lambda x: x.tanh(),
+    "sigmoid": lambda x: x.sigmoid(),
+    "relu": lambda x: x.relu() + x * 0.1,
+    "softplus": lambda x: ag.nn.functional.softplus(x),
+    "exp": lambda x: x.tanh().exp(),
+    "abs": lambda x: x.abs(),
+    "log": lambda x: (x * x + 1.0).log(),
+    "square": lambda x: x**2,
+    "neg": lambda x: -x,
+    "scale": lambda x: x * 0.5 - 1.0,
+    "sum_keep": lambda x: x.sum(dim=-1, keepdim=True) if x.ndim else x,
+    "mean0": lambda x: x.mean(dim=0, keepdim=True) if x.ndim else x,
+    "T": lambda x: x.T if x.ndim == 2 else x,
+    "softmax": lambda x: x.softmax(dim=-1) if x.ndim else x,
+    "clone": lambda x: x.clone(),
 }
 GRAPH_BINARY = {
-    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / (b * b + 1.0), "maximum": lambda a, b: ag.maximum(a, b + 0.01),
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / (b * b + 1.0),
+    "maximum": lambda a, b: ag.maximum(a, b + 0.01),
     "minimum": lambda a, b: ag.minimum(a, b - 0.01),
 }
 
@@ -171,14 +213,20 @@ GRAPH_BINARY = {
 def graphs(draw):
     """A random program over a pool of tensors: each step applies an op to earlier values (reused freely)."""
     steps = []
-    pool = 4                                     # three arguments and one closed-over tensor
+    pool = 4  # three arguments and one closed-over tensor
     for _ in range(draw(st.integers(2, 9))):
         kind = draw(st.sampled_from(["unary", "binary", "binary", "cat", "stack"]))
         if kind == "unary":
             steps.append(("unary", draw(st.sampled_from(sorted(GRAPH_UNARY))), draw(st.integers(0, pool - 1))))
         elif kind == "binary":
-            steps.append(("binary", draw(st.sampled_from(sorted(GRAPH_BINARY))),
-                          draw(st.integers(0, pool - 1)), draw(st.integers(0, pool - 1))))
+            steps.append(
+                (
+                    "binary",
+                    draw(st.sampled_from(sorted(GRAPH_BINARY))),
+                    draw(st.integers(0, pool - 1)),
+                    draw(st.integers(0, pool - 1)),
+                )
+            )
         else:
             steps.append((kind, draw(st.lists(st.integers(0, pool - 1), min_size=1, max_size=3))))
         pool += 1
@@ -214,10 +262,11 @@ def test_random_graphs_match_eager(steps, seed, dtype):
             loss = run_graph(steps, [a, b, c, w])
             loss.backward()
             return loss
+
         return step
 
     eager, compiled = make(w_eager), ag.compile(make(w_comp))
-    try:                                         # shapes that do not broadcast: not a graph
+    try:  # shapes that do not broadcast: not a graph
         run_graph(steps, [Tensor(data(s, 0, dtype=dtype)) for s in shapes] + [w_eager.detach()])
     except ValueError:
         assume(False)
@@ -236,6 +285,7 @@ def test_random_graphs_match_eager(steps, seed, dtype):
 
 
 # ----------------------------------------------------------------------------- training steps of the tasks
+
 
 def _mlp_pair(sizes, activation, dtype, seed=0):
     nn.manual_seed(seed)
@@ -262,9 +312,16 @@ def _train_both(make_step, models, batches, dtype, lr=0.1):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
-@pytest.mark.parametrize("sizes,activation,batch", [([784, 30, 10], "sigmoid", 16), ([784, 30, 10], "sigmoid", 1),
-                                                     ([2, 12, 5], "softplus", 50), ([2, 3, 2], "sigmoid", 1)],
-                         ids=["report002-mnist", "report002-batch1", "report001", "report002-q4"])
+@pytest.mark.parametrize(
+    "sizes,activation,batch",
+    [
+        ([784, 30, 10], "sigmoid", 16),
+        ([784, 30, 10], "sigmoid", 1),
+        ([2, 12, 5], "softplus", 50),
+        ([2, 3, 2], "sigmoid", 1),
+    ],
+    ids=["report002-mnist", "report002-batch1", "report001", "report002-q4"],
+)
 def test_mlp_training_steps_match_eager(sizes, activation, batch, dtype):
     """Reports 001 and 002's networks (nn.MLP + cross-entropy + SGD), at their batch sizes: the compiled
     step trains number for number like the eager one, including a last, smaller batch (a retrace)."""
@@ -276,6 +333,7 @@ def test_mlp_training_steps_match_eager(sizes, activation, batch, dtype):
             loss = loss_fn(model(x), y)
             loss.backward()
             return loss
+
         return step
 
     batches = [(rng.random((batch, sizes[0])).astype(dtype), rng.integers(0, sizes[-1], batch)) for _ in range(4)]
@@ -295,6 +353,7 @@ def test_embedding_network_training_step_matches_eager(dtype):
             loss = nn.CrossEntropyLoss()(model(words), target)
             loss.backward()
             return loss
+
         return step
 
     nn.manual_seed(3)
@@ -303,7 +362,7 @@ def test_embedding_network_training_step_matches_eager(dtype):
     mc = NextWordModel(vocab_size=40, embed_dim=4, hidden=8, dtype=dtype)
     rng = np.random.default_rng(2)
     batches = [(rng.integers(0, 40, (6, 3)), rng.integers(0, 40, 6)) for _ in range(4)]
-    batches[1][0][0] = [5, 5, 5]                              # a row used three times in one example
+    batches[1][0][0] = [5, 5, 5]  # a row used three times in one example
     _train_both(make_step, (me, mc), batches, dtype)
 
 
@@ -317,7 +376,7 @@ def test_report_000_graph_steps_match_the_closed_forms():
         loss.backward()
         return loss
 
-    for bias in (1.0, -13.0, -6.0):                         # a = 7, a = −7, a = 0
+    for bias in (1.0, -13.0, -6.0):  # a = 7, a = −7, a = 0
         with ag.no_grad():
             b.copy_(Tensor(bias))
         for p in (x, m, b, t):
@@ -333,11 +392,13 @@ def test_report_000_graph_steps_match_the_closed_forms():
 
 # ----------------------------------------------------------------------------- tracing, caching, checking
 
+
 def _loss_step(w):
     def step(x):
         loss = (x @ w).tanh().sum()
         loss.backward()
         return loss
+
     return step
 
 
@@ -347,12 +408,12 @@ def test_a_new_shape_or_dtype_traces_again_and_the_cache_keeps_a_few():
     step(Tensor(np.ones((4, 3))))
     step(Tensor(np.ones((4, 3))) * 2)
     assert step.traces == 1
-    step(Tensor(np.ones((5, 3))))                            # new shape
-    step(Tensor(np.ones((5, 3), dtype=np.float32)))           # new dtype (float32 @ float64 → float64)
-    assert step.traces == 3 and len(step.cache) == 2          # the (4, 3) program was dropped: cache of 2
+    step(Tensor(np.ones((5, 3))))  # new shape
+    step(Tensor(np.ones((5, 3), dtype=np.float32)))  # new dtype (float32 @ float64 → float64)
+    assert step.traces == 3 and len(step.cache) == 2  # the (4, 3) program was dropped: cache of 2
     step(Tensor(np.ones((4, 3))))
     assert step.traces == 4
-    x = Tensor(np.ones((5, 3)), requires_grad=True)           # requires_grad is part of the signature
+    x = Tensor(np.ones((5, 3)), requires_grad=True)  # requires_grad is part of the signature
     step(x)
     assert step.traces == 5 and x.grad is not None
 
@@ -373,7 +434,7 @@ def test_closed_over_parameters_are_read_at_call_time():
     w.data = np.full((3, 2), 0.25)
     assert step(x).item() == pytest.approx(np.tanh(x.numpy() @ np.full((3, 2), 0.25)).sum(), rel=1e-14)
     assert step.traces == 1
-    w.data, w.grad = np.ones((2, 2)), None                    # another shape: traced again, not misread
+    w.data, w.grad = np.ones((2, 2)), None  # another shape: traced again, not misread
     assert step(Tensor(np.ones((4, 2)))).item() == pytest.approx(np.tanh(np.full((4, 2), 2.0)).sum())
     assert step.traces == 2
 
@@ -410,7 +471,7 @@ def test_gradients_accumulate_across_calls_without_zero_grad():
         step(x)
         eager(x)
         np.testing.assert_allclose(w.grad.numpy(), we.grad.numpy(), rtol=1e-13)
-    held = w.grad                                             # a reference to .grad sees the next sum, as eager
+    held = w.grad  # a reference to .grad sees the next sum, as eager
     step(x)
     eager(x)
     assert held is w.grad
@@ -434,12 +495,15 @@ def test_zero_grad_inside_the_compiled_function():
         np.testing.assert_array_equal(w.grad.numpy(), np.full((3, 2), 4.0))
 
 
-@pytest.mark.parametrize("body,what", [
-    (lambda x, w: float((x * w).sum()), "float"),
-    (lambda x, w: (x * w).sum().item(), "item"),
-    (lambda x, w: x * w if (x * w).sum() > 1 else x, "bool"),
-    (lambda x, w: [v for v in (x * w).sum(dim=0).tolist()], "tolist"),
-])
+@pytest.mark.parametrize(
+    "body,what",
+    [
+        (lambda x, w: float((x * w).sum()), "float"),
+        (lambda x, w: (x * w).sum().item(), "item"),
+        (lambda x, w: x * w if (x * w).sum() > 1 else x, "bool"),
+        (lambda x, w: [v for v in (x * w).sum(dim=0).tolist()], "tolist"),
+    ],
+)
 def test_reading_a_value_while_tracing_names_the_line(body, what):
     w = Tensor(np.ones(3), requires_grad=True)
     step = ag.compile(lambda x: body(x, w))
@@ -453,7 +517,7 @@ def test_if_loss_greater_than_one_is_refused_with_its_line():
     @ag.compile
     def step(x):
         loss = (x * w).sum()
-        if loss > 1:                                          # this line is named in the error
+        if loss > 1:  # this line is named in the error
             loss = loss * 2
         loss.backward()
         return loss
@@ -462,16 +526,19 @@ def test_if_loss_greater_than_one_is_refused_with_its_line():
         step(Tensor(np.ones(3)))
 
 
-@pytest.mark.parametrize("body,match", [
-    (lambda x, w: (x * w).sum().backward(create_graph=True), "create_graph=True"),
-    (lambda x, w: ag.grad((x * w).sum(), [w]), r"autograd.grad\(\)"),
-    (lambda x, w: (x * w).sum().backward(inputs=[w]), r"inputs="),
-    (lambda x, w: (x * w).register_hook(lambda g: g), r"register_hook"),
-    (lambda x, w: (x * w).retain_grad(), r"retain_grad"),
-    (lambda x, w: (x * w).add_(1.0), r"in-place"),
-    (lambda x, w: setattr(x * w, "data", np.zeros(3)), r"\.data"),
-    (lambda x, w: (x * w).sum(), r"requires grad but calls no backward"),
-])
+@pytest.mark.parametrize(
+    "body,match",
+    [
+        (lambda x, w: (x * w).sum().backward(create_graph=True), "create_graph=True"),
+        (lambda x, w: ag.grad((x * w).sum(), [w]), r"autograd.grad\(\)"),
+        (lambda x, w: (x * w).sum().backward(inputs=[w]), r"inputs="),
+        (lambda x, w: (x * w).register_hook(lambda g: g), r"register_hook"),
+        (lambda x, w: (x * w).retain_grad(), r"retain_grad"),
+        (lambda x, w: (x * w).add_(1.0), r"in-place"),
+        (lambda x, w: setattr(x * w, "data", np.zeros(3)), r"\.data"),
+        (lambda x, w: (x * w).sum(), r"requires grad but calls no backward"),
+    ],
+)
 def test_what_cannot_be_compiled_is_a_clear_error(body, match):
     w = Tensor(np.ones(3), requires_grad=True)
     step = ag.compile(lambda x: body(x, w))
@@ -486,7 +553,7 @@ def test_a_value_frozen_by_numpy_is_caught_by_the_checking_call():
     w = Tensor(np.ones(3), requires_grad=True)
 
     def step(x):
-        mask = ag.from_numpy(x.numpy() > 0)                   # numpy on the values: frozen by the trace
+        mask = ag.from_numpy(x.numpy() > 0)  # numpy on the values: frozen by the trace
         loss = (x * w * mask).sum()
         loss.backward()
         return loss
@@ -496,7 +563,7 @@ def test_a_value_frozen_by_numpy_is_caught_by_the_checking_call():
     with pytest.raises(CompileError, match="disagrees with the eager function"):
         compiled(Tensor(np.array([-1.0, 1.0, 1.0])))
     checked = ag.compile(step, check=True)
-    for x in ([1.0, -1.0, 1.0], [1.0, -2.0, 3.0], [2.0, -1.0, 1.0]):   # the same mask: fine every time
+    for x in ([1.0, -1.0, 1.0], [1.0, -2.0, 3.0], [2.0, -1.0, 1.0]):  # the same mask: fine every time
         checked(Tensor(np.array(x)))
     with pytest.raises(CompileError, match="disagrees"):
         checked(Tensor(np.array([-1.0, 1.0, 1.0])))
@@ -526,7 +593,7 @@ def test_results_have_eager_types_and_values():
 def test_compiled_inside_a_trace_runs_eagerly_and_is_recorded():
     w = Tensor(np.ones(3), requires_grad=True)
     inner = ag.compile(lambda x: x * w)
-    with pytest.raises(CompileError):                         # a graph tensor out of a compiled function
+    with pytest.raises(CompileError):  # a graph tensor out of a compiled function
         inner(Tensor(np.ones(3)))
 
     @ag.compile
@@ -541,6 +608,7 @@ def test_compiled_inside_a_trace_runs_eagerly_and_is_recorded():
 
 
 # ----------------------------------------------------------------------------- the source it writes
+
 
 def test_report_000_source_reads_as_documented():
     """The README shows this program; a few of its lines, exactly."""
@@ -559,11 +627,19 @@ def test_report_000_source_reads_as_documented():
     src = step.source
     lines = [line.strip() for line in src.splitlines()]
     assert src.startswith("def step(x, m, b, y_star):")
-    for line in ["a = x * m + b", "y = np.maximum(a, 0.0)", "g_L = 1.0", "g_a = g_y * (a > 0)",
-                 "# relu: ∂L/∂a = ∂L/∂y · [a > 0]   (report 000 eq. 7)", "g_x = g_a * m", "g_m = g_a * x",
-                 "g_b = g_a", "return (L,), (g_y_star, g_b, g_x, g_m)"]:
+    for line in [
+        "a = x * m + b",
+        "y = np.maximum(a, 0.0)",
+        "g_L = 1.0",
+        "g_a = g_y * (a > 0)",
+        "# relu: ∂L/∂a = ∂L/∂y · [a > 0]   (report 000 eq. 7)",
+        "g_x = g_a * m",
+        "g_m = g_a * x",
+        "g_b = g_a",
+        "return (L,), (g_y_star, g_b, g_x, g_m)",
+    ]:
         assert line in lines, f"{line!r} not in\n{src}"
-    assert "Tensor" not in src.split('"""')[2]                # plain numpy: no Tensor, no graph inside
+    assert "Tensor" not in src.split('"""')[2]  # plain numpy: no Tensor, no graph inside
     compile(src, "<test>", "exec")
 
 
@@ -581,7 +657,7 @@ def test_show_prints_the_source_and_the_report_equations(capsys):
     out = capsys.readouterr().out
     assert out.startswith(step.source)
     assert "report 002 eq. 1.10" in out and "report 000 eq. 6" in out
-    assert "g_W0 = g_linear0.T @ x" in step.source          # ∂L/∂W in W's own (out, in) layout
+    assert "g_W0 = g_linear0.T @ x" in step.source  # ∂L/∂W in W's own (out, in) layout
     with pytest.raises(RuntimeError, match="has not been called"):
         _ = ag.compile(lambda: None).source
 

@@ -35,11 +35,7 @@ def write_gz(path: Path, payload: bytes) -> Path:
 
 
 def write_mnist(
-    directory: Path,
-    train_labels: list[int] | None = None,
-    n_train: int = 3,
-    n_test: int = 2,
-    size: int = 28,
+    directory: Path, train_labels: list[int] | None = None, n_train: int = 3, n_test: int = 2, size: int = 28
 ) -> None:
     """Write the four MNIST files with tiny random images."""
     rng = np.random.default_rng(0)
@@ -49,23 +45,15 @@ def write_mnist(
         images = rng.integers(0, 256, size=(counts[split], size, size), dtype=np.uint8)
         images[0, 0, 0], images[0, 0, 1] = 0, 255
         write_gz(directory / image_name, idx_bytes(images))
-        write_gz(
-            directory / label_name, idx_bytes(np.array(labels[split], dtype=np.uint8))
-        )
+        write_gz(directory / label_name, idx_bytes(np.array(labels[split], dtype=np.uint8)))
 
 
 def write_ngram(directory: Path, vocab_size: int = 5, n: int = 4) -> None:
     rng = np.random.default_rng(0)
     np.save(directory / "vocab.npy", np.array([f"w{i}" for i in range(vocab_size)]))
     for split in data.NGRAM_SPLITS:
-        np.save(
-            directory / f"{split}_inputs.npy",
-            rng.integers(0, vocab_size, (n, 3)).astype(np.int32),
-        )
-        np.save(
-            directory / f"{split}_targets.npy",
-            rng.integers(0, vocab_size, n).astype(np.int32),
-        )
+        np.save(directory / f"{split}_inputs.npy", rng.integers(0, vocab_size, (n, 3)).astype(np.int32))
+        np.save(directory / f"{split}_targets.npy", rng.integers(0, vocab_size, n).astype(np.int32))
 
 
 # --------------------------------------------------------------------------
@@ -100,8 +88,10 @@ def test_find_dataset_option_then_env_then_default(locations, monkeypatch):
 
 def test_find_dataset_falls_back_only_without_a_location(locations, capsys):
     assert find_mnist(None) is None  # nothing given, ../shared/data absent
-    assert capsys.readouterr().out == (f"[data] no data location given (--data-dir, $AUTOGRAD_DATA) and "
-                                       f"{locations / 'shared'}/ is absent: running on the stand-in\n")
+    assert capsys.readouterr().out == (
+        f"[data] no data location given (--data-dir, $AUTOGRAD_DATA) and "
+        f"{locations / 'shared'}/ is absent: running on the stand-in\n"
+    )
     (locations / "shared").mkdir()
     assert find_mnist(None) is None and "shared/ has no mnist/" in capsys.readouterr().out
 
@@ -150,9 +140,7 @@ def test_load_idx_reads_images_and_labels(tmp_path):
 
 
 def test_load_idx_bad_magic(tmp_path):
-    path = write_gz(
-        tmp_path / "bad-magic.gz", idx_bytes(np.zeros(3, np.uint8), magic=1234)
-    )
+    path = write_gz(tmp_path / "bad-magic.gz", idx_bytes(np.zeros(3, np.uint8), magic=1234))
     with pytest.raises(DataError, match=r"bad-magic\.gz.*bad magic number 1234"):
         data.load_idx(path)
 
@@ -160,9 +148,7 @@ def test_load_idx_bad_magic(tmp_path):
 def test_load_idx_truncated_data(tmp_path):
     payload = idx_bytes(np.zeros((4, 28, 28), np.uint8))[:-100]
     path = write_gz(tmp_path / "short-images.gz", payload)
-    with pytest.raises(
-        DataError, match=r"short-images\.gz.*truncated.*3136.*found only 3036"
-    ):
+    with pytest.raises(DataError, match=r"short-images\.gz.*truncated.*3136.*found only 3036"):
         data.load_idx(path)
 
 
@@ -202,10 +188,7 @@ def test_load_mnist_small(tmp_path):
     write_mnist(tmp_path)
     mnist = data.load_mnist(tmp_path)
     assert set(mnist) == {"train_images", "train_labels", "test_images", "test_labels"}
-    assert mnist["train_images"].shape == (3, 784) and mnist["test_images"].shape == (
-        2,
-        784,
-    )
+    assert mnist["train_images"].shape == (3, 784) and mnist["test_images"].shape == (2, 784)
     assert mnist["train_images"].dtype == np.float32
     assert mnist["train_images"][0, 0] == 0.0 and mnist["train_images"][0, 1] == 1.0
     assert 0.0 <= mnist["train_images"].min() and mnist["train_images"].max() <= 1.0
@@ -216,20 +199,14 @@ def test_load_mnist_small(tmp_path):
 
 def test_load_mnist_label_out_of_range(tmp_path):
     write_mnist(tmp_path, train_labels=[5, 12, 4])
-    with pytest.raises(
-        DataError, match=r"train-labels-idx1-ubyte\.gz.*label 12 at index 1"
-    ):
+    with pytest.raises(DataError, match=r"train-labels-idx1-ubyte\.gz.*label 12 at index 1"):
         data.load_mnist(tmp_path)
 
 
 def test_load_mnist_count_mismatch(tmp_path):
     write_mnist(tmp_path)
-    write_gz(
-        tmp_path / "t10k-labels-idx1-ubyte.gz", idx_bytes(np.array([1, 2, 3], np.uint8))
-    )
-    with pytest.raises(
-        DataError, match=r"t10k-images.*2 images.*t10k-labels.*3 labels"
-    ):
+    write_gz(tmp_path / "t10k-labels-idx1-ubyte.gz", idx_bytes(np.array([1, 2, 3], np.uint8)))
+    with pytest.raises(DataError, match=r"t10k-images.*2 images.*t10k-labels.*3 labels"):
         data.load_mnist(tmp_path)
 
 
@@ -267,9 +244,7 @@ def test_load_ngram_index_out_of_range(tmp_path):
     inputs = np.zeros((4, 3), np.int32)
     inputs[2, 1] = 5
     np.save(tmp_path / "valid_inputs.npy", inputs)
-    with pytest.raises(
-        DataError, match=r"valid_inputs\.npy.*word index 5 in row 2.*0\.\.4"
-    ):
+    with pytest.raises(DataError, match=r"valid_inputs\.npy.*word index 5 in row 2.*0\.\.4"):
         data.load_ngram(tmp_path)
 
 
@@ -283,9 +258,7 @@ def test_load_ngram_wrong_shape(tmp_path):
 def test_load_ngram_length_mismatch(tmp_path):
     write_ngram(tmp_path)
     np.save(tmp_path / "test_targets.npy", np.zeros(3, np.int32))
-    with pytest.raises(
-        DataError, match=r"test_inputs\.npy has 4 rows.*test_targets\.npy has 3"
-    ):
+    with pytest.raises(DataError, match=r"test_inputs\.npy has 4 rows.*test_targets\.npy has 3"):
         data.load_ngram(tmp_path)
 
 
@@ -321,10 +294,7 @@ def test_load_ngram_truncated_npy(tmp_path):
 
 def test_load_labelled_text(tmp_path):
     path = tmp_path / "tiny.train.txt"
-    path.write_text(
-        "good hotel\tpos.tru\nodd\ttext\t\tsports\nbad, bad\tneg.dec\n",
-        encoding="utf-8",
-    )
+    path.write_text("good hotel\tpos.tru\nodd\ttext\t\tsports\nbad, bad\tneg.dec\n", encoding="utf-8")
     texts, labels = data.load_labelled_text(path)
     assert texts == ["good hotel", "odd\ttext\t", "bad, bad"]
     assert labels == ["pos.tru", "sports", "neg.dec"]
@@ -375,11 +345,7 @@ def test_load_glove(tmp_path):
     path = tmp_path / "vectors.txt"
     path.write_text(GLOVE_TEXT, encoding="utf-8")
     index, matrix = data.load_glove(path)
-    assert index == {
-        "the": 0,
-        ",": 1,
-        "cat": 2,
-    }  # duplicate "the" keeps the first vector
+    assert index == {"the": 0, ",": 1, "cat": 2}  # duplicate "the" keeps the first vector
     assert matrix.dtype == np.float32 and matrix.shape == (3, 3)
     np.testing.assert_array_equal(matrix[2], np.array([-1.5, 0, 2.25], np.float32))
 
@@ -397,18 +363,14 @@ def test_load_glove_vocab_filter(tmp_path):
 def test_load_glove_wrong_dimension(tmp_path):
     path = tmp_path / "broken-vectors.txt"
     path.write_text("the 0.1 0.2 0.3\n, 1 2 3\ncat 1 2\n", encoding="utf-8")
-    with pytest.raises(
-        DataError, match=r"broken-vectors\.txt: line 3: expected dimension 3, found 2"
-    ):
+    with pytest.raises(DataError, match=r"broken-vectors\.txt: line 3: expected dimension 3, found 2"):
         data.load_glove(path)
 
 
 def test_load_glove_explicit_dim_checked_on_first_line(tmp_path):
     path = tmp_path / "vectors.txt"
     path.write_text(GLOVE_TEXT, encoding="utf-8")
-    with pytest.raises(
-        DataError, match=r"vectors\.txt: line 1: expected dimension 50, found 3"
-    ):
+    with pytest.raises(DataError, match=r"vectors\.txt: line 1: expected dimension 50, found 3"):
         data.load_glove(path, dim=50)
 
 
@@ -442,9 +404,7 @@ def test_load_glove_empty_file(tmp_path):
 def test_load_vaccine(tmp_path):
     path = tmp_path / "tweets.csv"
     path.write_text(
-        ',tweet,label\n0,plain tweet,0\n1,"with, comma and ""quotes""",2\n'
-        '2,"two\nlines",1\n',
-        encoding="utf-8",
+        ',tweet,label\n0,plain tweet,0\n1,"with, comma and ""quotes""",2\n2,"two\nlines",1\n', encoding="utf-8"
     )
     texts, labels = data.load_vaccine(path)
     assert texts == ["plain tweet", 'with, comma and "quotes"', "two\nlines"]
@@ -454,9 +414,7 @@ def test_load_vaccine(tmp_path):
 def test_load_vaccine_bad_label(tmp_path):
     path = tmp_path / "tweets.csv"
     path.write_text(",tweet,label\n0,fine,0\n1,not fine,3\n", encoding="utf-8")
-    with pytest.raises(
-        DataError, match=r"tweets\.csv: row 2 \(line 3\): label '3' is not 0, 1 or 2"
-    ):
+    with pytest.raises(DataError, match=r"tweets\.csv: row 2 \(line 3\): label '3' is not 0, 1 or 2"):
         data.load_vaccine(path)
 
 
@@ -470,9 +428,7 @@ def test_load_vaccine_bad_header(tmp_path):
 def test_load_vaccine_wrong_field_count(tmp_path):
     path = tmp_path / "tweets.csv"
     path.write_text(",tweet,label\n0,fine,0\n1,unquoted, comma,1\n", encoding="utf-8")
-    with pytest.raises(
-        DataError, match=r"tweets\.csv: row 2 \(line 3\): expected 3 fields, found 4"
-    ):
+    with pytest.raises(DataError, match=r"tweets\.csv: row 2 \(line 3\): expected 3 fields, found 4"):
         data.load_vaccine(path)
 
 
@@ -495,12 +451,7 @@ def test_tokenize_cleans_tweets():
 
 def test_tokenize_stop_words_and_negations():
     assert text.tokenize("I don't think it is safe") == ["dont", "think", "safe"]
-    assert text.tokenize("It is NOT safe", remove_stopwords=False) == [
-        "it",
-        "is",
-        "not",
-        "safe",
-    ]
+    assert text.tokenize("It is NOT safe", remove_stopwords=False) == ["it", "is", "not", "safe"]
     assert "not" not in text.STOP_WORDS and "the" in text.STOP_WORDS
 
 
@@ -586,30 +537,8 @@ def test_real_mnist():
     assert mnist["test_images"].shape == (10000, 784)
     assert mnist["train_labels"][:5].tolist() == [5, 0, 4, 1, 9]
     assert mnist["test_labels"][:5].tolist() == [7, 2, 1, 0, 4]
-    assert np.bincount(mnist["train_labels"]).tolist() == [
-        5923,
-        6742,
-        5958,
-        6131,
-        5842,
-        5421,
-        5918,
-        6265,
-        5851,
-        5949,
-    ]
-    assert np.bincount(mnist["test_labels"]).tolist() == [
-        980,
-        1135,
-        1032,
-        1010,
-        982,
-        892,
-        958,
-        1028,
-        974,
-        1009,
-    ]
+    assert np.bincount(mnist["train_labels"]).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert np.bincount(mnist["test_labels"]).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     assert abs(float(mnist["train_images"].mean()) - 0.1307) < 1e-3
 
 
@@ -637,15 +566,9 @@ def test_real_vaccine():
 @pytest.mark.parametrize(
     ("name", "counts"),
     [
-        (
-            "4dim.train.txt",
-            {"pos.dec": 392, "pos.tru": 385, "neg.dec": 392, "neg.tru": 391},
-        ),
+        ("4dim.train.txt", {"pos.dec": 392, "pos.tru": 385, "neg.dec": 392, "neg.tru": 391}),
         ("odiya.train.txt", {"business": 4613, "entertainment": 3666, "sports": 6921}),
-        (
-            "questions.train.txt",
-            {"0": 855, "1": 929, "2": 65, "3": 926, "4": 639, "5": 675},
-        ),
+        ("questions.train.txt", {"0": 855, "1": 929, "2": 65, "3": 926, "4": 639, "5": 675}),
         ("products.val_sample.txt", {"pos": 3844, "neg": 2670}),
     ],
 )
@@ -670,10 +593,6 @@ def test_real_glove():
     assert len(index) == 39604 and matrix.shape == (39604, 50)
     assert index["the"] == 0
     np.testing.assert_allclose(matrix[0, :3], [0.418, 0.24968, -0.41242], rtol=1e-6)
-    small_index, small = data.load_glove(
-        path, vocab=["vaccine", "the", "notawordatall"]
-    )
+    small_index, small = data.load_glove(path, vocab=["vaccine", "the", "notawordatall"])
     assert set(small_index) == {"vaccine", "the"}
-    np.testing.assert_array_equal(
-        small[small_index["vaccine"]], matrix[index["vaccine"]]
-    )
+    np.testing.assert_array_equal(small[small_index["vaccine"]], matrix[index["vaccine"]])

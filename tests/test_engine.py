@@ -179,9 +179,11 @@ def test_derivatives_of_x_cubed():
 
 def assert_hessian_matches_fd(f, z0):
     """The Jacobian of ∇f (built with create_graph) equals central differences of ∇f."""
+
     def first(z):
         (g,) = ag.grad(f(z), z, create_graph=True)
         return g
+
     hessian = np.asarray(ag.jacobian(first, leaf(z0.copy()))).reshape(z0.size, z0.size)
     eps = 1e-6
     for k in range(z0.size):
@@ -214,7 +216,7 @@ def test_an_op_can_save_a_forward_value_for_its_vjp():
 
     def forward(x):
         e = np.exp(x)
-        return e + 1, e                       # (output, saved)
+        return e + 1, e  # (output, saved)
 
     def vjp(g, y, x, saved):
         seen.append(saved)
@@ -230,7 +232,7 @@ def test_an_op_can_save_a_forward_value_for_its_vjp():
 
 def test_number_exponent_is_a_parameter_not_a_node():
     x = leaf(3.0)
-    y = x ** 2
+    y = x**2
     assert [t.op.name if t.op else None for t in ag.walk(y)] == [None, "pow_scalar"]  # x, then pow: no constant 2
     y.backward()
     assert x.grad.item() == 6.0
@@ -366,15 +368,21 @@ def test_a_tensor_computed_from_constants_is_a_leaf():
 
 # -- issue 13, items 1-8: regression tests (each failed on the old engine, commit 0a1189e)
 
+
 @pytest.mark.parametrize("name", ["max", "min", "maximum", "minimum", "max_axis", "tie"])
 def test_issue13_1_gradients_of_float32_inputs_are_float32(name):
     """The tie-share mask of max/min/maximum/minimum was float64, so autograd.grad returned float64
     gradients for float32 inputs (backward() hid it by casting at the leaf)."""
     x = Tensor(np.array([[1.0, 3.0], [3.0, 2.0]], dtype=np.float32), requires_grad=True)
     other = Tensor(np.array([[2.0, 3.0], [1.0, 0.0]], dtype=np.float32))
-    f = {"max": lambda: x.max(), "min": lambda: x.min(), "maximum": lambda: ag.maximum(x, other).sum(),
-         "minimum": lambda: ag.minimum(x, other).sum(), "max_axis": lambda: x.max(axis=0).sum(),
-         "tie": lambda: ag.maximum(x, x * 1.0).sum()}[name]
+    f = {
+        "max": lambda: x.max(),
+        "min": lambda: x.min(),
+        "maximum": lambda: ag.maximum(x, other).sum(),
+        "minimum": lambda: ag.minimum(x, other).sum(),
+        "max_axis": lambda: x.max(axis=0).sum(),
+        "tie": lambda: ag.maximum(x, x * 1.0).sum(),
+    }[name]
     (g,) = ag.grad(f(), x)
     assert g.dtype == np.float32
     (g2,) = ag.grad(f(), x, create_graph=True)
@@ -387,11 +395,11 @@ def test_issue13_2_pow_at_zero_has_pytorchs_gradients():
     """x ** 0 at x = 0 had a NaN gradient (0 · 0⁻¹), and a ** b at a = b = 0 gave (NaN, −inf);
     PyTorch: ∂/∂a = 0 where b = 0, ∂/∂b = 0 where a = 0 and b ≥ 0."""
     x = Tensor(np.array([0.0, 0.0, 2.0]), requires_grad=True)
-    (x ** 0).sum().backward()
+    (x**0).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 0.0])
     a = Tensor(np.array([0.0, 0.0, 0.0, 2.0]), requires_grad=True)
     b = Tensor(np.array([0.0, 1.0, 2.0, 0.0]), requires_grad=True)
-    (a ** b).sum().backward()
+    (a**b).sum().backward()
     np.testing.assert_array_equal(a.grad.numpy(), [0.0, 1.0, 0.0, 0.0])
     np.testing.assert_array_equal(b.grad.numpy(), [0.0, 0.0, 0.0, np.log(2.0)])
     assert np.all(np.isfinite(a.grad.numpy())) and np.all(np.isfinite(b.grad.numpy()))
@@ -399,7 +407,7 @@ def test_issue13_2_pow_at_zero_has_pytorchs_gradients():
 
 def test_issue13_3_min_is_its_own_op():
     """min was −max(−x): wrong at integer limits (min of int32 [0, −2³¹] gave 0), a TypeError on bools."""
-    assert Tensor(np.array([0, -2**31], dtype=np.int32)).min().item() == -2**31
+    assert Tensor(np.array([0, -(2**31)], dtype=np.int32)).min().item() == -(2**31)
     assert Tensor(np.array([5, 2**63 - 1], dtype=np.int64)).min().item() == 5
     assert Tensor(np.array([True, False])).min().item() is False
     assert Tensor(np.array([7, 3], dtype=np.uint8)).min().item() == 3
@@ -412,8 +420,13 @@ def test_issue13_3_min_is_its_own_op():
 def test_issue13_4_reductions_of_0d_tensors_over_dim_0_and_minus_1(reduce):
     """t.sum(0), t.sum(-1), t.max(0) on a 0-d tensor worked forward but crashed in backward."""
     t = Tensor(np.array(2.5), requires_grad=True)
-    out = {"sum0": lambda: t.sum(0), "sum-1": lambda: t.sum(-1), "max0": lambda: t.max(0),
-           "mean0": lambda: t.mean(0), "min-1": lambda: t.min(-1)}[reduce]()
+    out = {
+        "sum0": lambda: t.sum(0),
+        "sum-1": lambda: t.sum(-1),
+        "max0": lambda: t.max(0),
+        "mean0": lambda: t.mean(0),
+        "min-1": lambda: t.min(-1),
+    }[reduce]()
     out = out[0] if isinstance(out, tuple) else out  # max(dim) is (values, indices), as in PyTorch
     assert out.shape == () and out.item() == 2.5
     (out * 3.0).backward()
@@ -439,6 +452,7 @@ def _counting_vjp(op_function, counter):
     def counted(*args, **kwargs):
         counter.append(1)
         return original[0](*args, **kwargs)
+
     spec.vjps = (counted,) + original[1:]
     return lambda: setattr(spec, "vjps", original)
 
@@ -479,7 +493,7 @@ def test_issue13_7_cross_entropy_probability_targets_get_a_gradient():
 def test_issue13_7_cross_entropy_takes_spatial_logits():
     """Only (N, C) logits were accepted, not (N, C, d₁, …) as PyTorch's losses do."""
     rng = np.random.default_rng(1)
-    spatial = rng.standard_normal((2, 4, 3, 5))                      # (N, C, d1, d2)
+    spatial = rng.standard_normal((2, 4, 3, 5))  # (N, C, d1, d2)
     labels = rng.integers(0, 4, size=(2, 3, 5))
     s = Tensor(spatial, requires_grad=True)
     loss = ag.cross_entropy(s, labels)
@@ -510,8 +524,11 @@ SILENT = {  # name: (what a user did, the exception, what its message must say)
     "none_inside_a_list": (lambda: Tensor([1, None, 3]), TypeError, "contains None"),  # was NaN
     "seed_is_a_list": (lambda: _backward_with([1.0, 1.0]), TypeError, "must be a Tensor.*got list"),
     "seed_is_a_string": (lambda: _backward_with("1"), TypeError, "must be a Tensor.*got str"),
-    "swapaxes_out_of_range": (lambda: Tensor(np.ones((2, 3))).swapaxes(0, 5), IndexError,
-                              "dim 5 is out of range for a tensor with 2 dimensions"),
+    "swapaxes_out_of_range": (
+        lambda: Tensor(np.ones((2, 3))).swapaxes(0, 5),
+        IndexError,
+        "dim 5 is out of range for a tensor with 2 dimensions",
+    ),
 }
 
 
@@ -553,12 +570,23 @@ def test_constructor_arguments_in_pytorchs_order():
     assert ag.tensor([1, 2], dtype=ag.float64, requires_grad=True).requires_grad
 
 
-@pytest.mark.parametrize("make", [
-    lambda **k: ag.zeros(2, 3, **k), lambda **k: ag.ones((2, 3), **k), lambda **k: ag.full((2, 3), 1.5, **k),
-    lambda **k: ag.empty(2, 3, **k), lambda **k: ag.zeros_like(ag.ones(2, 3), **k),
-    lambda **k: ag.ones_like(ag.ones(2, 3), **k), lambda **k: ag.full_like(ag.ones(2, 3), 7.0, **k),
-    lambda **k: ag.arange(0.0, 3.0, **k), lambda **k: ag.linspace(0, 1, 4, **k), lambda **k: ag.eye(3, **k),
-    lambda **k: ag.rand(2, 3, **k), lambda **k: ag.randn(2, 3, **k)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **k: ag.zeros(2, 3, **k),
+        lambda **k: ag.ones((2, 3), **k),
+        lambda **k: ag.full((2, 3), 1.5, **k),
+        lambda **k: ag.empty(2, 3, **k),
+        lambda **k: ag.zeros_like(ag.ones(2, 3), **k),
+        lambda **k: ag.ones_like(ag.ones(2, 3), **k),
+        lambda **k: ag.full_like(ag.ones(2, 3), 7.0, **k),
+        lambda **k: ag.arange(0.0, 3.0, **k),
+        lambda **k: ag.linspace(0, 1, 4, **k),
+        lambda **k: ag.eye(3, **k),
+        lambda **k: ag.rand(2, 3, **k),
+        lambda **k: ag.randn(2, 3, **k),
+    ],
+)
 def test_factories_take_dtype_and_requires_grad(make):
     t = make(dtype=ag.float32, requires_grad=True)
     assert t.dtype == np.float32 and t.requires_grad and t.is_leaf

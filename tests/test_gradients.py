@@ -16,10 +16,12 @@ shapes = st.lists(dims, min_size=0, max_size=3).map(tuple)
 def broadcast_pair(draw):
     """Two shapes that broadcast together: some axes of one set to 1 or dropped."""
     full = draw(st.lists(dims, min_size=1, max_size=3).map(tuple))
+
     def shrink(shape):
         out = [1 if draw(st.booleans()) else s for s in shape]
         drop = draw(st.integers(0, len(out)))
         return tuple(out[drop:])
+
     return shrink(full), shrink(full)
 
 
@@ -60,8 +62,8 @@ def test_binary_ops_with_broadcasting(name, pair, seed):
 
 def test_pow_tensor_exponent():
     a, b = tensor((3, 2), 0, 0.5, 2.0), tensor((2,), 1)
-    assert gradcheck(lambda a, b: a ** b, [a, b])
-    assert gradcheck(lambda a: 2.0 ** a, [tensor((4,), 2)])
+    assert gradcheck(lambda a, b: a**b, [a, b])
+    assert gradcheck(lambda a: 2.0**a, [tensor((4,), 2)])
 
 
 UNARY = {
@@ -75,10 +77,10 @@ UNARY = {
     "tanh": (lambda x: x.tanh(), None),
     "softplus": (lambda x: x.softplus(), None),
     "clip": (lambda x: x.clip(-0.5, 0.7), (-0.5, 0.7)),
-    "square": (lambda x: x ** 2, None),
-    "cube": (lambda x: x ** 3, None),
-    "pow_fraction": (lambda x: x ** 1.5, "positive"),
-    "pow_negative": (lambda x: x ** -2, "positive"),
+    "square": (lambda x: x**2, None),
+    "cube": (lambda x: x**3, None),
+    "pow_fraction": (lambda x: x**1.5, "positive"),
+    "pow_negative": (lambda x: x**-2, "positive"),
     "rdiv": (lambda x: 1.0 / (x * x + 1.0), None),
     "sum": (lambda x: x.sum(), None),
     "mean": (lambda x: x.mean(), None),
@@ -127,9 +129,18 @@ def test_softmax_family_other_axes(axis):
     assert gradcheck(lambda x: ag.log_softmax(x, axis=axis), [x])
 
 
-MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)),
-                 ((5, 2, 3), (3, 4)), ((2, 3), (5, 3, 4)), ((5, 2, 3), (5, 3, 4)),
-                 ((3,), (5, 3, 4)), ((5, 2, 3), (3,)), ((1, 2, 3), (4, 3, 2))]
+MATMUL_SHAPES = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 4)),
+    ((2, 3), (3, 4)),
+    ((5, 2, 3), (3, 4)),
+    ((2, 3), (5, 3, 4)),
+    ((5, 2, 3), (5, 3, 4)),
+    ((3,), (5, 3, 4)),
+    ((5, 2, 3), (3,)),
+    ((1, 2, 3), (4, 3, 2)),
+]
 
 
 @pytest.mark.parametrize("sa,sb", MATMUL_SHAPES)
@@ -171,8 +182,12 @@ def test_broadcast_to_and_sum_to():
     assert gradcheck(lambda y: y.sum_to_size(3, 1), [y])  # PyTorch's spelling
 
 
-@given(seed=st.integers(0, 2**16), weighted=st.booleans(),
-       reduction=st.sampled_from(["mean", "sum", "none"]), onehot=st.booleans())
+@given(
+    seed=st.integers(0, 2**16),
+    weighted=st.booleans(),
+    reduction=st.sampled_from(["mean", "sum", "none"]),
+    onehot=st.booleans(),
+)
 def test_cross_entropy(seed, weighted, reduction, onehot):
     rng = np.random.default_rng(seed)
     z = tensor((6, 4), seed)
@@ -191,7 +206,9 @@ def test_probability_targets():
 def test_composite_expression_graph():
     """A small network-shaped graph, node reuse included."""
     x, W, b = tensor((4, 3), 0), tensor((3, 2), 1), tensor((2,), 2)
+
     def f(x, W, b):
         h = (x @ W + b).tanh()
         return (h * h + h).sigmoid().sum(axis=0) * (x.exp().mean())
+
     assert gradcheck(f, [x, W, b])

@@ -115,7 +115,7 @@ def setitem_of_a_tensor_that_needs_grad_into_a_constant(M):
     w = leaf(M, [1.0, 2.0])
     buf = M.zeros(3, 2, dtype=M.float64)
     buf[0] = w
-    buf[2] = w ** 2
+    buf[2] = w**2
     (buf * weights(M, 3, 2)).sum().backward()
     return buf, buf.requires_grad, buf.is_leaf, w.grad
 
@@ -215,9 +215,14 @@ def leaf_errors(M):
         except RuntimeError as e:
             return "in-place operation" in str(e)
         return False
+
     w = leaf(M, [1.0, 2.0])
-    return attempt(lambda: w.add_(1)), attempt(lambda: w.__setitem__(0, 1.0)), \
-        attempt(lambda: w[0:1].mul_(2)), attempt(lambda: w.zero_())
+    return (
+        attempt(lambda: w.add_(1)),
+        attempt(lambda: w.__setitem__(0, 1.0)),
+        attempt(lambda: w[0:1].mul_(2)),
+        attempt(lambda: w.zero_()),
+    )
 
 
 def _plain(v, M):
@@ -259,6 +264,7 @@ def _close(a, b):
 
 
 # ----------------------------------------------------------------------------- deliberate differences
+
 
 def test_repeated_in_place_on_itself_is_exact_here():
     """y.mul_(y) after y.pow_(2): torch raises (mul_ saved y, then changed it); here the new node keeps a

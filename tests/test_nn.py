@@ -21,7 +21,7 @@ def test_module_finds_parameters_in_order():
     model = nn.MLP([3, 4, 2], activation="tanh")
     names = [n for n, _ in model.named_parameters()]
     assert names == ["0.weight", "0.bias", "2.weight", "2.bias"]
-    assert [p.shape for p in model.parameters()] == [(4, 3), (4,), (2, 4), (2,)]   # (out, in), as PyTorch
+    assert [p.shape for p in model.parameters()] == [(4, 3), (4,), (2, 4), (2,)]  # (out, in), as PyTorch
     assert model.num_parameters() == 3 * 4 + 4 + 4 * 2 + 2
     model.eval()
     assert not any(m.training for m in model.modules())
@@ -37,7 +37,7 @@ def test_paths_are_set_and_names_are_the_students():
 
     net = Net()
     assert [p.path for p in net.parameters()] == ["hidden.weight", "hidden.bias", "out.1.weight", "out.1.bias"]
-    assert net.hidden.weight.name == "W0" and net.hidden.bias.name is None   # never overwritten by the attribute
+    assert net.hidden.weight.name == "W0" and net.hidden.bias.name is None  # never overwritten by the attribute
     p = nn.Parameter(np.ones(2), name="mine")
     net.extra = p
     assert p.name == "mine" and p.path == "extra"
@@ -54,13 +54,13 @@ def test_tied_weights_are_one_parameter():
     m = Tied()
     assert [n for n, _ in m.named_parameters()] == ["a.weight", "a.bias", "b.bias"]
     assert m.num_parameters() == 9 + 3 + 3 and m.a.weight.path == "a.weight"
-    assert list(m.state_dict()) == ["a.weight", "a.bias", "b.weight", "b.bias"]   # as torch: every name
+    assert list(m.state_dict()) == ["a.weight", "a.bias", "b.weight", "b.bias"]  # as torch: every name
     p = m.a.weight
     before = p.numpy().copy()
     p.grad = Tensor(np.ones((3, 3)))
     nn.optim.SGD(m.parameters(), lr=0.1).step()
-    np.testing.assert_allclose(p.numpy(), before - 0.1)                           # moved once, not twice
-    assert len(list(nn.Sequential(m.a, m.a).parameters())) == 2                    # a shared module, once too
+    np.testing.assert_allclose(p.numpy(), before - 0.1)  # moved once, not twice
+    assert len(list(nn.Sequential(m.a, m.a).parameters())) == 2  # a shared module, once too
 
 
 def test_optimiser_rejects_a_parameter_given_twice():
@@ -120,9 +120,11 @@ def test_buffers_train_eval_and_dtype():
 
 # ----------------------------------------------------------------------------- layers by finite differences
 
+
 @settings(max_examples=15, deadline=None)
-@given(n=st.integers(2, 5), c=st.integers(1, 4), length=st.integers(0, 3), affine=st.booleans(),
-       seed=st.integers(0, 1000))
+@given(
+    n=st.integers(2, 5), c=st.integers(1, 4), length=st.integers(0, 3), affine=st.booleans(), seed=st.integers(0, 1000)
+)
 def test_batchnorm_gradients_by_finite_differences(n, c, length, affine, seed):
     rng = np.random.default_rng(seed)
     shape = (n, c) if length == 0 else (n, c, length)
@@ -138,8 +140,11 @@ def test_batchnorm_gradients_by_finite_differences(n, c, length, affine, seed):
 
 
 @settings(max_examples=15, deadline=None)
-@given(lead=st.lists(st.integers(1, 3), max_size=2), norm=st.lists(st.integers(1, 4), min_size=1, max_size=2),
-       seed=st.integers(0, 1000))
+@given(
+    lead=st.lists(st.integers(1, 3), max_size=2),
+    norm=st.lists(st.integers(1, 4), min_size=1, max_size=2),
+    seed=st.integers(0, 1000),
+)
 def test_layernorm_gradients_by_finite_differences(lead, norm, seed):
     rng = np.random.default_rng(seed)
     x = Tensor(rng.standard_normal((*lead, *norm)), requires_grad=True)
@@ -154,9 +159,19 @@ def test_layernorm_gradients_by_finite_differences(lead, norm, seed):
     assert y.shape == x.shape
 
 
-@pytest.mark.parametrize("make", [lambda: nn.Linear(3, 2), lambda: nn.Softplus(beta=2.0), nn.Tanh, nn.Sigmoid,
-                                  lambda: nn.LeakyReLU(0.2), lambda: nn.Softmax(dim=1), lambda: nn.LogSoftmax(1),
-                                  nn.Flatten])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.Linear(3, 2),
+        lambda: nn.Softplus(beta=2.0),
+        nn.Tanh,
+        nn.Sigmoid,
+        lambda: nn.LeakyReLU(0.2),
+        lambda: nn.Softmax(dim=1),
+        lambda: nn.LogSoftmax(1),
+        nn.Flatten,
+    ],
+)
 def test_layers_by_finite_differences(make):
     ag.manual_seed(0)
     layer = make()
@@ -183,6 +198,7 @@ def test_dropout_is_a_fixed_mask_for_a_fixed_seed_and_identity_in_eval():
 
 # ----------------------------------------------------------------------------- losses
 
+
 def test_losses_are_modules_over_functional():
     rng = np.random.default_rng(0)
     z, t, w = rng.standard_normal((6, 4)), rng.integers(0, 4, 6), rng.uniform(0.5, 2, 4)
@@ -190,7 +206,7 @@ def test_losses_are_modules_over_functional():
     assert ce.item() == pytest.approx(F.cross_entropy(Tensor(z), t, weight=w).item(), rel=1e-15)
     nll = nn.NLLLoss(weight=w)(F.log_softmax(Tensor(z), dim=1), t)
     assert ce.item() == pytest.approx(nll.item(), rel=1e-12)
-    assert list(nn.CrossEntropyLoss(weight=w).state_dict()) == ["weight"]                # a buffer, as torch
+    assert list(nn.CrossEntropyLoss(weight=w).state_dict()) == ["weight"]  # a buffer, as torch
     pred = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     loss = nn.MSELoss()(pred, np.array([0.0, 4.0]))
     assert loss.item() == pytest.approx(2.5)
@@ -226,6 +242,7 @@ def test_meaningless_loss_arguments_are_rejected():
 
 # ----------------------------------------------------------------------------- optimisers and schedules
 
+
 def test_sgd_rules_by_hand():
     p = nn.Parameter(np.array([1.0]))
     opt = nn.optim.SGD([p], lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)
@@ -251,24 +268,27 @@ def test_adam_counts_steps_per_parameter():
     assert opt.state[w1]["step"] == 2 and opt.state[w2]["step"] == 1
 
 
-@pytest.mark.parametrize("make, match", [
-    (lambda ps: nn.optim.SGD(ps, lr=float("nan")), "lr must be finite"),
-    (lambda ps: nn.optim.SGD(ps, lr=-1.0), "lr must be finite and ≥ 0"),
-    (lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=-0.5), "momentum"),
-    (lambda ps: nn.optim.SGD(ps, lr=0.1, nesterov=True), "Nesterov.*momentum"),
-    (lambda ps: nn.optim.SGD(ps, lr=0.1, weight_decay=-1), "weight_decay"),
-    (lambda ps: nn.optim.Adam(ps, betas=(0.9, 1.0)), r"betas\[1\] must be in \[0, 1\)"),
-    (lambda ps: nn.optim.Adam(ps, betas=(-0.1, 0.99)), r"betas\[0\]"),
-    (lambda ps: nn.optim.Adam(ps, eps=0.0), "eps must be finite and > 0"),
-    (lambda ps: nn.optim.RMSprop(ps, alpha=1.0), "alpha"),
-    (lambda ps: nn.optim.Adagrad(ps, lr_decay=-1.0), "lr_decay"),
-    (lambda ps: nn.optim.SGD([], lr=0.1), "empty"),
-    (lambda ps: nn.optim.SGD(ps[0], lr=0.1), "single Tensor"),
-    (lambda ps: nn.optim.SGD(set(ps), lr=0.1), "not a set"),
-    (lambda ps: nn.optim.SGD([np.ones(2)], lr=0.1), "only optimize Tensors"),
-    (lambda ps: nn.optim.SGD([{"params": ps, "betas": (0.9, 0.9)}], lr=0.1), "no hyper-parameter 'betas'"),
-    (lambda ps: nn.optim.SGD(ps, lr="0.1"), "must be a number"),
-])
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda ps: nn.optim.SGD(ps, lr=float("nan")), "lr must be finite"),
+        (lambda ps: nn.optim.SGD(ps, lr=-1.0), "lr must be finite and ≥ 0"),
+        (lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=-0.5), "momentum"),
+        (lambda ps: nn.optim.SGD(ps, lr=0.1, nesterov=True), "Nesterov.*momentum"),
+        (lambda ps: nn.optim.SGD(ps, lr=0.1, weight_decay=-1), "weight_decay"),
+        (lambda ps: nn.optim.Adam(ps, betas=(0.9, 1.0)), r"betas\[1\] must be in \[0, 1\)"),
+        (lambda ps: nn.optim.Adam(ps, betas=(-0.1, 0.99)), r"betas\[0\]"),
+        (lambda ps: nn.optim.Adam(ps, eps=0.0), "eps must be finite and > 0"),
+        (lambda ps: nn.optim.RMSprop(ps, alpha=1.0), "alpha"),
+        (lambda ps: nn.optim.Adagrad(ps, lr_decay=-1.0), "lr_decay"),
+        (lambda ps: nn.optim.SGD([], lr=0.1), "empty"),
+        (lambda ps: nn.optim.SGD(ps[0], lr=0.1), "single Tensor"),
+        (lambda ps: nn.optim.SGD(set(ps), lr=0.1), "not a set"),
+        (lambda ps: nn.optim.SGD([np.ones(2)], lr=0.1), "only optimize Tensors"),
+        (lambda ps: nn.optim.SGD([{"params": ps, "betas": (0.9, 0.9)}], lr=0.1), "no hyper-parameter 'betas'"),
+        (lambda ps: nn.optim.SGD(ps, lr="0.1"), "must be a number"),
+    ],
+)
 def test_bad_hyper_parameters_are_clear_errors(make, match):
     with pytest.raises((ValueError, TypeError), match=match):
         make([nn.Parameter(np.ones(2))])
@@ -302,7 +322,7 @@ def test_schedulers_by_hand():
     c = nn.optim.lr_scheduler.CosineAnnealingLR(nn.optim.SGD([p], lr=1.0), T_max=4)
     for _ in range(2):
         c.step()
-    assert c.get_last_lr()[0] == pytest.approx(0.5)                  # η₀(1 + cos(π/2))/2
+    assert c.get_last_lr()[0] == pytest.approx(0.5)  # η₀(1 + cos(π/2))/2
     with pytest.raises(ValueError, match="LambdaLR.*lr must be finite"):
         nn.optim.lr_scheduler.LambdaLR(nn.optim.SGD([p], lr=1.0), lambda epoch: -1.0)
 
@@ -340,12 +360,13 @@ def test_a_step_between_forward_and_backward_is_caught():
     opt = nn.optim.SGD(model.parameters(), lr=0.1)
     loss = (model(np.ones((3, 2))) ** 2).sum()
     model.weight.grad = Tensor(np.ones((1, 2)))
-    opt.step()                                     # changes the weight the graph saved
+    opt.step()  # changes the weight the graph saved
     with pytest.raises(RuntimeError, match="modified by an inplace operation|version|in-place"):
         loss.backward()
 
 
 # ----------------------------------------------------------------------------- seeds, init, data
+
 
 def test_one_seed_makes_init_dropout_and_shuffling_repeatable():
     def run():
@@ -413,10 +434,11 @@ def test_dataloader_arrays_and_tensor_dataset():
 
 # ----------------------------------------------------------------------------- saving and loading
 
+
 @pytest.mark.parametrize("suffix", [".npz", ".json"])
 def test_save_and_load_round_trip(tmp_path, suffix):
     a = nn.Sequential(nn.Linear(2, 12), nn.Softplus(), nn.Linear(12, 5), nn.BatchNorm1d(5))
-    a(np.ones((3, 2)))                                    # moves the running statistics
+    a(np.ones((3, 2)))  # moves the running statistics
     path = a.save(tmp_path / f"model{suffix}")
     b = nn.Sequential(nn.Linear(2, 12, init="zeros"), nn.Softplus(), nn.Linear(12, 5), nn.BatchNorm1d(5)).load(path)
     for (na, va), (nb, vb) in zip(a.state_dict().items(), b.state_dict().items()):
@@ -425,7 +447,7 @@ def test_save_and_load_round_trip(tmp_path, suffix):
     if suffix == ".json":
         doc = json.loads(path.read_text())
         assert doc["parameters"]["0.weight"]["shape"] == [12, 2]
-    assert [p.name for p in tmp_path.iterdir()] == [f"model{suffix}"]     # no temporary file left behind
+    assert [p.name for p in tmp_path.iterdir()] == [f"model{suffix}"]  # no temporary file left behind
 
 
 def test_a_failed_save_leaves_the_previous_file(tmp_path, monkeypatch):

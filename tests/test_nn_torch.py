@@ -44,16 +44,29 @@ def same_function(ours: nn.Module, theirs, x: np.ndarray, tol: float = 1e-12) ->
 
 # ----------------------------------------------------------------------------- layers
 
+
 def _layers():
     return [
-        torch.nn.Linear(5, 3, dtype=D), torch.nn.Linear(5, 3, bias=False, dtype=D),
-        torch.nn.ReLU(), torch.nn.Sigmoid(), torch.nn.Tanh(), torch.nn.Softplus(),
-        torch.nn.Softplus(beta=2.0, threshold=3.0), torch.nn.LeakyReLU(0.2), torch.nn.Identity(),
-        torch.nn.Softmax(dim=1), torch.nn.LogSoftmax(dim=0), torch.nn.Flatten(), torch.nn.Flatten(0),
-        torch.nn.LayerNorm(5, dtype=D), torch.nn.LayerNorm(5, elementwise_affine=False, dtype=D),
+        torch.nn.Linear(5, 3, dtype=D),
+        torch.nn.Linear(5, 3, bias=False, dtype=D),
+        torch.nn.ReLU(),
+        torch.nn.Sigmoid(),
+        torch.nn.Tanh(),
+        torch.nn.Softplus(),
+        torch.nn.Softplus(beta=2.0, threshold=3.0),
+        torch.nn.LeakyReLU(0.2),
+        torch.nn.Identity(),
+        torch.nn.Softmax(dim=1),
+        torch.nn.LogSoftmax(dim=0),
+        torch.nn.Flatten(),
+        torch.nn.Flatten(0),
+        torch.nn.LayerNorm(5, dtype=D),
+        torch.nn.LayerNorm(5, elementwise_affine=False, dtype=D),
         torch.nn.LayerNorm(5, bias=False, dtype=D),
-        torch.nn.BatchNorm1d(5, dtype=D), torch.nn.BatchNorm1d(5, affine=False, dtype=D),
-        torch.nn.BatchNorm1d(5, momentum=None, dtype=D), torch.nn.BatchNorm1d(5, track_running_stats=False, dtype=D),
+        torch.nn.BatchNorm1d(5, dtype=D),
+        torch.nn.BatchNorm1d(5, affine=False, dtype=D),
+        torch.nn.BatchNorm1d(5, momentum=None, dtype=D),
+        torch.nn.BatchNorm1d(5, track_running_stats=False, dtype=D),
         torch.nn.Sequential(torch.nn.Linear(5, 4, dtype=D), torch.nn.Tanh(), torch.nn.Linear(4, 2, dtype=D)),
     ]
 
@@ -119,9 +132,9 @@ def test_dropout_masks_scale_and_eval():
     drop = nn.Dropout(0.3)
     y = drop(Tensor(x)).numpy()
     assert set(np.unique(y)) <= {0.0, 1 / 0.7}
-    assert abs((y == 0).mean() - 0.3) < 0.02          # torch drops the same fraction, scales the same way
+    assert abs((y == 0).mean() - 0.3) < 0.02  # torch drops the same fraction, scales the same way
     ag.manual_seed(3)
-    np.testing.assert_array_equal(nn.Dropout(0.3)(Tensor(x)).numpy(), y)   # the seed makes masks repeatable
+    np.testing.assert_array_equal(nn.Dropout(0.3)(Tensor(x)).numpy(), y)  # the seed makes masks repeatable
     drop.eval()
     np.testing.assert_array_equal(drop(Tensor(x)).numpy(), x)
     t = torch.nn.Dropout(0.3).eval()
@@ -130,6 +143,7 @@ def test_dropout_masks_scale_and_eval():
 
 
 # ----------------------------------------------------------------------------- losses
+
 
 def _ce_cases():
     rng = np.random.default_rng(4)
@@ -142,9 +156,17 @@ def _ce_cases():
     w = rng.uniform(0.3, 3, 4)
     cases = []
     for reduction in ("mean", "sum", "none"):
-        cases += [(z, t, {}), (z, t, {"weight": w}), (z, t_ignored, {"weight": w}), (z, t, {"label_smoothing": 0.2}),
-                  (z, t, {"weight": w, "label_smoothing": 0.1}), (z, probs, {}), (z, probs, {"weight": w}),
-                  (z3, t3, {"weight": w}), (z[0], t[0], {})]
+        cases += [
+            (z, t, {}),
+            (z, t, {"weight": w}),
+            (z, t_ignored, {"weight": w}),
+            (z, t, {"label_smoothing": 0.2}),
+            (z, t, {"weight": w, "label_smoothing": 0.1}),
+            (z, probs, {}),
+            (z, probs, {"weight": w}),
+            (z3, t3, {"weight": w}),
+            (z[0], t[0], {}),
+        ]
         cases = [(a, b, {**k, "reduction": reduction}) for a, b, k in cases]
     return cases
 
@@ -178,10 +200,11 @@ def test_regression_and_binary_losses_match_torch(reduction):
     rng = np.random.default_rng(5)
     x, y = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
     p, t = rng.uniform(0.01, 0.99, (5, 3)), rng.uniform(0, 1, (5, 3))
-    logits = rng.standard_normal((5, 3)) * 40          # large logits: the stable form must hold
+    logits = rng.standard_normal((5, 3)) * 40  # large logits: the stable form must hold
     w, pw = rng.uniform(0, 2, (5, 3)), rng.uniform(0.5, 3, 3)
     cases = [
-        (F.mse_loss, TF.mse_loss, x, y, {}), (F.l1_loss, TF.l1_loss, x, y, {}),
+        (F.mse_loss, TF.mse_loss, x, y, {}),
+        (F.l1_loss, TF.l1_loss, x, y, {}),
         (F.binary_cross_entropy, TF.binary_cross_entropy, p, t, {}),
         (F.binary_cross_entropy, TF.binary_cross_entropy, p, t, {"weight": w}),
         (F.binary_cross_entropy_with_logits, TF.binary_cross_entropy_with_logits, logits, t, {}),
@@ -196,24 +219,34 @@ def test_regression_and_binary_losses_match_torch(reduction):
         ours.sum().backward()
         theirs.sum().backward()
         close(ao.grad, at.grad, 1e-10)
-    for module, twin, a, b in [(nn.MSELoss, torch.nn.MSELoss, x, y), (nn.L1Loss, torch.nn.L1Loss, x, y),
-                               (nn.BCELoss, torch.nn.BCELoss, p, t),
-                               (nn.BCEWithLogitsLoss, torch.nn.BCEWithLogitsLoss, logits, t)]:
+    for module, twin, a, b in [
+        (nn.MSELoss, torch.nn.MSELoss, x, y),
+        (nn.L1Loss, torch.nn.L1Loss, x, y),
+        (nn.BCELoss, torch.nn.BCELoss, p, t),
+        (nn.BCEWithLogitsLoss, torch.nn.BCEWithLogitsLoss, logits, t),
+    ]:
         close(module(reduction=reduction)(Tensor(a), b), twin(reduction=reduction)(t64(a), t64(b)))
 
 
 def test_binary_cross_entropy_at_zero_and_one_is_finite_as_torchs():
     p, t = np.array([0.0, 1.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0, 0.0])
-    close(F.binary_cross_entropy(Tensor(p), t, reduction="none"),
-          TF.binary_cross_entropy(t64(p), t64(t), reduction="none"))
+    close(
+        F.binary_cross_entropy(Tensor(p), t, reduction="none"),
+        TF.binary_cross_entropy(t64(p), t64(t), reduction="none"),
+    )
 
 
 def test_functional_activations_and_one_hot():
     x = np.random.default_rng(6).standard_normal((3, 4)) * 5
-    for ours, theirs in [(F.relu, TF.relu), (F.sigmoid, torch.sigmoid), (F.tanh, torch.tanh),
-                         (F.softplus, TF.softplus), (lambda a: F.leaky_relu(a, 0.1), lambda a: TF.leaky_relu(a, 0.1)),
-                         (lambda a: F.softmax(a, dim=0), lambda a: TF.softmax(a, dim=0)),
-                         (lambda a: F.log_softmax(a, dim=-1), lambda a: TF.log_softmax(a, dim=-1))]:
+    for ours, theirs in [
+        (F.relu, TF.relu),
+        (F.sigmoid, torch.sigmoid),
+        (F.tanh, torch.tanh),
+        (F.softplus, TF.softplus),
+        (lambda a: F.leaky_relu(a, 0.1), lambda a: TF.leaky_relu(a, 0.1)),
+        (lambda a: F.softmax(a, dim=0), lambda a: TF.softmax(a, dim=0)),
+        (lambda a: F.log_softmax(a, dim=-1), lambda a: TF.log_softmax(a, dim=-1)),
+    ]:
         close(ours(Tensor(x)), theirs(t64(x)))
     w, b = np.ones((2, 4)), np.array([1.0, -1.0])
     close(F.linear(Tensor(x), Tensor(w), Tensor(b)), TF.linear(t64(x), t64(w), t64(b)))
@@ -226,18 +259,23 @@ def test_functional_activations_and_one_hot():
 # ----------------------------------------------------------------------------- optimisers
 
 OPTIMISERS = [
-    ("SGD", {"lr": 0.1}), ("SGD", {"lr": 0.05, "momentum": 0.9}),
+    ("SGD", {"lr": 0.1}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9}),
     ("SGD", {"lr": 0.05, "momentum": 0.9, "dampening": 0.3, "weight_decay": 0.01}),
     ("SGD", {"lr": 0.05, "momentum": 0.8, "nesterov": True, "weight_decay": 0.1}),
     ("SGD", {"lr": 0.05, "momentum": 0.5, "maximize": True}),
-    ("Adam", {"lr": 0.01}), ("Adam", {"lr": 0.02, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.05}),
-    ("Adam", {"lr": 0.02, "amsgrad": True}), ("Adam", {"lr": 0.02, "amsgrad": True, "weight_decay": 0.1}),
-    ("AdamW", {"lr": 0.01}), ("AdamW", {"lr": 0.01, "weight_decay": 0.3, "amsgrad": True}),
-    ("RMSprop", {"lr": 0.01}), ("RMSprop", {"lr": 0.01, "alpha": 0.9, "centered": True}),
+    ("Adam", {"lr": 0.01}),
+    ("Adam", {"lr": 0.02, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.05}),
+    ("Adam", {"lr": 0.02, "amsgrad": True}),
+    ("Adam", {"lr": 0.02, "amsgrad": True, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.01}),
+    ("AdamW", {"lr": 0.01, "weight_decay": 0.3, "amsgrad": True}),
+    ("RMSprop", {"lr": 0.01}),
+    ("RMSprop", {"lr": 0.01, "alpha": 0.9, "centered": True}),
     ("RMSprop", {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.1}),
     ("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}),
-    ("Adagrad", {"lr": 0.1}), ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.1,
-                                          "initial_accumulator_value": 0.3, "eps": 1e-8}),
+    ("Adagrad", {"lr": 0.1}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.1, "initial_accumulator_value": 0.3, "eps": 1e-8}),
 ]
 
 
@@ -277,7 +315,7 @@ def test_optimiser_matches_torch_for_20_steps_with_late_and_missing_gradients(na
     _run(topt, theirs, lambda p: p.detach().numpy(), 20)
     for o, t in zip(ours, theirs):
         close(o, t, 1e-9)
-    assert ours[2] not in opt.state or name == "Adagrad"           # no gradient, no state (Adagrad starts it)
+    assert ours[2] not in opt.state or name == "Adagrad"  # no gradient, no state (Adagrad starts it)
     for o, t in zip(ours, theirs):
         for key, value in topt.state[t].items():
             got = opt.state[o][key]
@@ -293,7 +331,7 @@ def test_issue_example_adam_counts_steps_per_parameter():
         w2.grad, tw2.grad = (Tensor([1.0]), t64([1.0])) if step == 1 else (None, None)
         opt.step()
         topt.step()
-    assert w2.item() == pytest.approx(2.9, abs=1e-8)               # one step of lr 0.1 (ε moves it by 1e-9)
+    assert w2.item() == pytest.approx(2.9, abs=1e-8)  # one step of lr 0.1 (ε moves it by 1e-9)
     assert w2.item() == pytest.approx(tw2.item(), abs=1e-15) and w1.item() == pytest.approx(tw1.item(), abs=1e-15)
     assert opt.state[w1]["step"] == 2 and opt.state[w2]["step"] == 1
 
@@ -307,11 +345,11 @@ def test_optimiser_state_dict_round_trip_resumes_training(name, kw):
     assert sorted(saved) == sorted(topt.state_dict()) == ["param_groups", "state"]
     assert saved["param_groups"][0]["params"] == topt.state_dict()["param_groups"][0]["params"] == [0, 1, 2]
     resumed = [nn.Parameter(p.numpy().copy()) for p in ours]
-    opt2 = getattr(nn.optim, name)(resumed, **{**kw, "lr": 123.0})   # the state dict brings lr back
+    opt2 = getattr(nn.optim, name)(resumed, **{**kw, "lr": 123.0})  # the state dict brings lr back
     opt2.load_state_dict(saved)
     from_torch = [nn.Parameter(p.numpy().copy()) for p in ours]
     opt3 = getattr(nn.optim, name)(from_torch, **kw)
-    opt3.load_state_dict(topt.state_dict())                          # torch.optim's state dict loads too
+    opt3.load_state_dict(topt.state_dict())  # torch.optim's state dict loads too
     for o in (opt, opt2, opt3):
         params = o.param_groups[0]["params"]
         _run(o, params, lambda p: p.numpy(), 12, start=8)
@@ -323,8 +361,10 @@ def test_optimiser_state_dict_round_trip_resumes_training(name, kw):
 
 
 SCHEDULERS = [
-    ("StepLR", {"step_size": 3, "gamma": 0.5}), ("MultiStepLR", {"milestones": [2, 5, 5, 9], "gamma": 0.3}),
-    ("ExponentialLR", {"gamma": 0.9}), ("CosineAnnealingLR", {"T_max": 6, "eta_min": 0.001}),
+    ("StepLR", {"step_size": 3, "gamma": 0.5}),
+    ("MultiStepLR", {"milestones": [2, 5, 5, 9], "gamma": 0.3}),
+    ("ExponentialLR", {"gamma": 0.9}),
+    ("CosineAnnealingLR", {"T_max": 6, "eta_min": 0.001}),
     ("LambdaLR", {"lr_lambda": lambda e: 1 / (1 + e)}),
 ]
 
@@ -339,25 +379,28 @@ def test_scheduler_sets_the_learning_rates_torch_sets(name, kw):
         _run(topt, theirs, lambda p: p.detach().numpy(), 1, start=epoch)
         sched.step()
         tsched.step()
-        np.testing.assert_allclose([g["lr"] for g in opt.param_groups], [g["lr"] for g in topt.param_groups],
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            [g["lr"] for g in opt.param_groups], [g["lr"] for g in topt.param_groups], rtol=1e-12
+        )
         np.testing.assert_allclose(sched.get_last_lr(), tsched.get_last_lr(), rtol=1e-12)
     for o, t in zip(ours, theirs):
         close(o, t, 1e-9)
-    assert getattr(nn.optim, name) is getattr(nn.optim.lr_scheduler, name)   # nn.optim.StepLR still works
+    assert getattr(nn.optim, name) is getattr(nn.optim.lr_scheduler, name)  # nn.optim.StepLR still works
 
 
 @pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, math.inf])
 def test_clip_grad_norm_and_value_match_torch(norm_type):
     rng = np.random.default_rng(8)
     arrays = [rng.standard_normal((3, 2)) * 4, rng.standard_normal(5)]
-    ours = [nn.Parameter(a) for a in arrays] + [nn.Parameter(np.ones(2))]   # the last has no gradient
+    ours = [nn.Parameter(a) for a in arrays] + [nn.Parameter(np.ones(2))]  # the last has no gradient
     theirs = [torch.nn.Parameter(t64(a)) for a in arrays] + [torch.nn.Parameter(t64(np.ones(2)))]
     for o, t, a in zip(ours, theirs, arrays):
         o.grad, t.grad = Tensor(np.cos(a)), t64(np.cos(a))
     for max_norm in (100.0, 0.5):
-        close(nn.utils.clip_grad_norm_(ours, max_norm, norm_type),
-              torch.nn.utils.clip_grad_norm_(theirs, max_norm, norm_type))
+        close(
+            nn.utils.clip_grad_norm_(ours, max_norm, norm_type),
+            torch.nn.utils.clip_grad_norm_(theirs, max_norm, norm_type),
+        )
         for o, t in zip(ours[:2], theirs[:2]):
             close(o.grad, t.grad)
     nn.utils.clip_grad_value_(ours, 0.1)
@@ -367,6 +410,7 @@ def test_clip_grad_norm_and_value_match_torch(norm_type):
 
 
 # ----------------------------------------------------------------------------- tied weights
+
 
 class TiedOurs(nn.Module):
     def __init__(self):
@@ -394,7 +438,7 @@ class TiedTorch(torch.nn.Module):
 def test_tied_weights_train_as_in_torch(name, kw):
     ours, theirs = TiedOurs(), TiedTorch()
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
-    assert list(ours.state_dict()) == list(theirs.state_dict())      # a.weight, a.bias, b.weight, b.bias
+    assert list(ours.state_dict()) == list(theirs.state_dict())  # a.weight, a.bias, b.weight, b.bias
     theirs.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in ours.state_dict().items()})
     opt, topt = getattr(nn.optim, name)(ours.parameters(), **kw), getattr(torch.optim, name)(theirs.parameters(), **kw)
     x = np.random.default_rng(9).standard_normal((4, 3))
@@ -409,19 +453,30 @@ def test_tied_weights_train_as_in_torch(name, kw):
 
 # ----------------------------------------------------------------------------- state dicts and the round trip
 
+
 def test_state_dict_keys_and_shapes_are_torchs():
     ag.manual_seed(0)
     models = [
-        (nn.MLP([2, 12, 5], activation="softplus"),
-         torch.nn.Sequential(torch.nn.Linear(2, 12), torch.nn.Softplus(), torch.nn.Linear(12, 5))),
-        (nn.Sequential(nn.Embedding(10, 4), nn.Flatten(), nn.Linear(12, 3), nn.BatchNorm1d(3), nn.LayerNorm(3)),
-         torch.nn.Sequential(torch.nn.Embedding(10, 4), torch.nn.Flatten(), torch.nn.Linear(12, 3),
-                             torch.nn.BatchNorm1d(3), torch.nn.LayerNorm(3))),
+        (
+            nn.MLP([2, 12, 5], activation="softplus"),
+            torch.nn.Sequential(torch.nn.Linear(2, 12), torch.nn.Softplus(), torch.nn.Linear(12, 5)),
+        ),
+        (
+            nn.Sequential(nn.Embedding(10, 4), nn.Flatten(), nn.Linear(12, 3), nn.BatchNorm1d(3), nn.LayerNorm(3)),
+            torch.nn.Sequential(
+                torch.nn.Embedding(10, 4),
+                torch.nn.Flatten(),
+                torch.nn.Linear(12, 3),
+                torch.nn.BatchNorm1d(3),
+                torch.nn.LayerNorm(3),
+            ),
+        ),
     ]
     for ours, theirs in models:
-        assert [(k, tuple(v.shape)) for k, v in ours.state_dict().items()] == \
-               [(k, tuple(v.shape)) for k, v in theirs.state_dict().items()]
-        ours.load_state_dict(theirs.state_dict())                    # torch tensors load directly
+        assert [(k, tuple(v.shape)) for k, v in ours.state_dict().items()] == [
+            (k, tuple(v.shape)) for k, v in theirs.state_dict().items()
+        ]
+        ours.load_state_dict(theirs.state_dict())  # torch tensors load directly
         for k, v in theirs.state_dict().items():
             close(ours.state_dict()[k], v.double())
 
@@ -432,7 +487,7 @@ def test_linear_default_init_is_torchs_distribution():
     bound = 1 / math.sqrt(400)
     for p in (layer.weight.numpy(), layer.bias.numpy()):
         assert np.abs(p).max() <= bound and np.abs(p).max() > 0.98 * bound
-        assert abs(p.std() - bound / math.sqrt(3)) < 0.05 * bound   # U(±b) has std b/√3, as torch's
+        assert abs(p.std() - bound / math.sqrt(3)) < 0.05 * bound  # U(±b) has std b/√3, as torch's
     ag.manual_seed(0)
     np.testing.assert_array_equal(nn.Linear(400, 300).weight.numpy(), layer.weight.numpy())
 
@@ -445,12 +500,18 @@ def test_round_trip_through_torch_training_step():
     x, y = rng.standard_normal((16, 3)), rng.integers(0, 4, 16)
     theirs = ours.to_torch()
     assert isinstance(theirs, torch.nn.Sequential) and isinstance(theirs[1], torch.nn.Tanh)
-    same_function(ours, theirs, x)                                     # same outputs and gradients, 1e-12
+    same_function(ours, theirs, x)  # same outputs and gradients, 1e-12
     ours.zero_grad()
     for model, opt, inp, target, loss_fn in (
-            (ours, nn.optim.SGD(ours.parameters(), lr=0.3, momentum=0.9), Tensor(x), y, nn.CrossEntropyLoss()),
-            (theirs, torch.optim.SGD(theirs.parameters(), lr=0.3, momentum=0.9), t64(x), torch.tensor(y),
-             torch.nn.CrossEntropyLoss())):
+        (ours, nn.optim.SGD(ours.parameters(), lr=0.3, momentum=0.9), Tensor(x), y, nn.CrossEntropyLoss()),
+        (
+            theirs,
+            torch.optim.SGD(theirs.parameters(), lr=0.3, momentum=0.9),
+            t64(x),
+            torch.tensor(y),
+            torch.nn.CrossEntropyLoss(),
+        ),
+    ):
         opt.zero_grad()
         loss_fn(model(inp), target).backward()
         opt.step()
@@ -471,7 +532,7 @@ def test_unknown_modules_are_clear_errors():
     with pytest.raises(TypeError, match="GELU is not one of them"):
         nn.Module.from_torch(torch.nn.GELU())
 
-    class Sub(torch.nn.Linear):   # a subclass may have its own forward: not translated silently
+    class Sub(torch.nn.Linear):  # a subclass may have its own forward: not translated silently
         pass
 
     with pytest.raises(TypeError, match="Sub is not one of them"):

@@ -40,6 +40,7 @@ def F(M):
 
 # ----------------------------------------------------------------------------- data
 
+
 def data(shape, seed, kind="any"):
     """Random float64 inputs: "any" in [-2, 2]; "pos" in [0.2, 3]; "distinct" entries at least 0.2 apart
     (max/min/sort have no derivative at ties); "offgrid" away from multiples of 0.5 (round, floor, ceil, sign)."""
@@ -93,8 +94,13 @@ def check(mode, f, *arrays, seed=0, rtol=1e-9, atol=1e-11):
     v = np.random.default_rng(seed).standard_normal(y.shape)
     gs = ag.grad(y, xs, grad_outputs=v, allow_unused=True) if y.requires_grad else [None] * len(xs)
     for k, (g, tg, a) in enumerate(zip(gs, _torch_grads(ty, txs, v), arrays)):
-        _assert_close(np.zeros_like(a) if g is None else g.numpy(), np.zeros_like(a) if tg is None else tg,
-                      f"gradient of input {k}", rtol, atol)
+        _assert_close(
+            np.zeros_like(a) if g is None else g.numpy(),
+            np.zeros_like(a) if tg is None else tg,
+            f"gradient of input {k}",
+            rtol,
+            atol,
+        )
 
 
 def check2(mode, f, *arrays, seed=0):
@@ -111,7 +117,7 @@ def check2(mode, f, *arrays, seed=0):
 
 
 small = st.integers(1, 4)
-shapes = st.lists(small, min_size=0, max_size=3).map(tuple)          # 0-d included
+shapes = st.lists(small, min_size=0, max_size=3).map(tuple)  # 0-d included
 nonempty_shapes = st.lists(small, min_size=1, max_size=3).map(tuple)  # at least one dim
 seeds = st.integers(0, 2**16)
 
@@ -123,7 +129,8 @@ def broadcast_pair(draw):
 
     def shrink(shape):
         out = [1 if draw(st.booleans()) else s for s in shape]
-        return tuple(out[draw(st.integers(0, len(out))):])
+        return tuple(out[draw(st.integers(0, len(out))) :])
+
     return shrink(full), shrink(full)
 
 
@@ -136,8 +143,11 @@ def shape_and_dim(draw, tuples=True, none=True, min_dims=1):
     if none:
         choices.append(st.none())
     if tuples and n:
-        choices.append(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True).map(
-            lambda ds: tuple(d - n if k % 2 else d for k, d in enumerate(ds))))  # mixed signs
+        choices.append(
+            st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True).map(
+                lambda ds: tuple(d - n if k % 2 else d for k, d in enumerate(ds))
+            )
+        )  # mixed signs
     return shape, draw(st.one_of(*choices)), draw(st.booleans())
 
 
@@ -170,15 +180,15 @@ UNARY = {  # name: (f(M, x), input kind, kinks to avoid)
     "clamp_max": (lambda M, x: x.clamp(max=0.7), "any", (0.7,)),
     "clamp_both": (lambda M, x: x.clamp(-0.5, 0.7), "any", (-0.5, 0.7)),
     "clip": (lambda M, x: M.clip(x, -0.5, 0.7), "any", (-0.5, 0.7)),
-    "pow_0": (lambda M, x: x ** 0, "any", ()),
-    "pow_1": (lambda M, x: x ** 1, "any", ()),
-    "pow_2": (lambda M, x: x ** 2, "any", ()),
-    "pow_3": (lambda M, x: x ** 3, "any", ()),
-    "pow_int_neg": (lambda M, x: x ** -2, "pos", ()),
-    "pow_half": (lambda M, x: x ** 0.5, "pos", ()),
-    "pow_fraction": (lambda M, x: x ** 1.5, "pos", ()),
+    "pow_0": (lambda M, x: x**0, "any", ()),
+    "pow_1": (lambda M, x: x**1, "any", ()),
+    "pow_2": (lambda M, x: x**2, "any", ()),
+    "pow_3": (lambda M, x: x**3, "any", ()),
+    "pow_int_neg": (lambda M, x: x**-2, "pos", ()),
+    "pow_half": (lambda M, x: x**0.5, "pos", ()),
+    "pow_fraction": (lambda M, x: x**1.5, "pos", ()),
     "pow_method": (lambda M, x: x.pow(3), "any", ()),
-    "rpow": (lambda M, x: 2.0 ** x, "any", ()),
+    "rpow": (lambda M, x: 2.0**x, "any", ()),
     "rdiv": (lambda M, x: 1.0 / (x * x + 1.0), "any", ()),
     "rsub": (lambda M, x: 3.0 - x, "any", ()),
     "round": (lambda M, x: x.round() + x, "offgrid", ()),
@@ -210,7 +220,7 @@ BINARY = {  # name: (f(M, a, b), kind of a, kind of b); shapes broadcast
     "sub_method": (lambda M, a, b: a.sub(b), "any", "any"),
     "mul_method": (lambda M, a, b: a.mul(b), "any", "any"),
     "div_method": (lambda M, a, b: a.div(b), "any", "pos"),
-    "pow_tensor": (lambda M, a, b: a ** b, "pos", "any"),
+    "pow_tensor": (lambda M, a, b: a**b, "pos", "any"),
     "pow_function": (lambda M, a, b: M.pow(a, b), "pos", "any"),
     "maximum": (lambda M, a, b: M.maximum(a, b), "distinct", "distinct"),
     "minimum": (lambda M, a, b: M.minimum(a, b), "distinct", "distinct"),
@@ -233,9 +243,19 @@ def test_binary_with_broadcasting(mode, name, pair, seed):
     check(mode, f, a, b, seed=seed)
 
 
-MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)),
-                 ((5, 2, 3), (3, 4)), ((2, 3), (5, 3, 4)), ((5, 2, 3), (5, 3, 4)),
-                 ((3,), (5, 3, 4)), ((5, 2, 3), (3,)), ((1, 2, 3), (4, 3, 2)), ((2, 1, 2, 3), (3, 3, 2))]
+MATMUL_SHAPES = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 4)),
+    ((2, 3), (3, 4)),
+    ((5, 2, 3), (3, 4)),
+    ((2, 3), (5, 3, 4)),
+    ((5, 2, 3), (5, 3, 4)),
+    ((3,), (5, 3, 4)),
+    ((5, 2, 3), (3,)),
+    ((1, 2, 3), (4, 3, 2)),
+    ((2, 1, 2, 3), (3, 3, 2)),
+]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -257,6 +277,7 @@ def test_matrix_products(mode):
 
 # ----------------------------------------------------------------------------- reductions
 
+
 def _torch_dim(M, x, dim):
     """torch's logsumexp needs a dim: None means all of them."""
     return tuple(range(x.ndim)) if dim is None and M is not ag else dim
@@ -272,8 +293,7 @@ def _norm(M, x, p, dim, keepdim):
 
 REDUCTIONS = {  # name: (f(M, x, dim, keepdim), input kind)
     "sum": (lambda M, x, d, k: x.sum() if d is None and not k else x.sum(dim=_torch_dim(M, x, d), keepdim=k), "any"),
-    "mean": (lambda M, x, d, k: x.mean() if d is None and not k else x.mean(dim=_torch_dim(M, x, d), keepdim=k),
-             "any"),
+    "mean": (lambda M, x, d, k: x.mean() if d is None and not k else x.mean(dim=_torch_dim(M, x, d), keepdim=k), "any"),
     "prod": (lambda M, x, d, k: x.prod() if d is None else x.prod(d, keepdim=k), "any"),
     "amax": (lambda M, x, d, k: x.amax(dim=_torch_dim(M, x, d), keepdim=k), "distinct"),
     "amin": (lambda M, x, d, k: x.amin(dim=_torch_dim(M, x, d), keepdim=k), "distinct"),
@@ -324,9 +344,11 @@ def test_max_min_with_dim_return_values_and_indices(mode, which, sdk, seed, ties
     x0 = data(shape, seed, "distinct")
     if ties:
         x0 = np.round(x0)  # many equal entries
+
     def values(M, x):
         out = getattr(x, which)(dim, keepdim)
         return out.values * 1.5 + getattr(x, which)(dim=dim, keepdim=keepdim)[0]
+
     if ties:  # finite differences have no meaning at a tie; the torch comparison does
         if mode == "torch":
             check(mode, values, x0, seed=seed)
@@ -337,8 +359,10 @@ def test_max_min_with_dim_return_values_and_indices(mode, which, sdk, seed, ties
         theirs = getattr(torch.tensor(x0), which)(dim, keepdim)
         assert ours.indices.dtype == np.int64
         np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
-        np.testing.assert_array_equal(getattr(Tensor(x0), "arg" + which)(dim, keepdim).numpy(),
-                                      getattr(torch.tensor(x0), "arg" + which)(dim, keepdim).numpy())
+        np.testing.assert_array_equal(
+            getattr(Tensor(x0), "arg" + which)(dim, keepdim).numpy(),
+            getattr(torch.tensor(x0), "arg" + which)(dim, keepdim).numpy(),
+        )
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -377,15 +401,26 @@ def test_reductions_of_0d_tensors_over_dim_0_and_minus_1(mode):
     """Issue 13 item 4: PyTorch lets a 0-d tensor be reduced over dim 0 or −1 (it crashed in backward)."""
     x0 = np.array(1.7)
     for d in (0, -1):
-        for f in (lambda M, x: x.sum(d), lambda M, x: x.mean(d, keepdim=True), lambda M, x: x.max(d).values,
-                  lambda M, x: x.amax(d), lambda M, x: x.logsumexp(d), lambda M, x: x.prod(d) * x,
-                  lambda M, x: x.cumsum(d) * x, lambda M, x: x.norm(dim=d) * x, lambda M, x: x.softmax(d) * x,
-                  lambda M, x: x.squeeze(d) * x, lambda M, x: x.unsqueeze(d) * x, lambda M, x: x.flatten() * x,
-                  lambda M, x: x.var(d, correction=0) + x):
+        for f in (
+            lambda M, x: x.sum(d),
+            lambda M, x: x.mean(d, keepdim=True),
+            lambda M, x: x.max(d).values,
+            lambda M, x: x.amax(d),
+            lambda M, x: x.logsumexp(d),
+            lambda M, x: x.prod(d) * x,
+            lambda M, x: x.cumsum(d) * x,
+            lambda M, x: x.norm(dim=d) * x,
+            lambda M, x: x.softmax(d) * x,
+            lambda M, x: x.squeeze(d) * x,
+            lambda M, x: x.unsqueeze(d) * x,
+            lambda M, x: x.flatten() * x,
+            lambda M, x: x.var(d, correction=0) + x,
+        ):
             check(mode, f, x0)
 
 
 # ----------------------------------------------------------------------------- shapes and indexing
+
 
 @st.composite
 def shape_and_two_dims(draw):
@@ -455,19 +490,20 @@ def test_cat_stack_split_chunk(mode, sdk, seed, k):
     shape, dim, _ = sdk
     rng = np.random.default_rng(seed)
     d = dim % len(shape)
-    parts = [data(shape[:d] + (int(rng.integers(1, 4)),) + shape[d + 1:], seed + i) for i in range(3)]
+    parts = [data(shape[:d] + (int(rng.integers(1, 4)),) + shape[d + 1 :], seed + i) for i in range(3)]
     same = [data(shape, seed + 10 + i) for i in range(3)]
     check(mode, lambda M, a, b, c: _weighted(M, M.cat([a, b, c], dim=dim)), *parts)
     check(mode, lambda M, a, b, c: _weighted(M, M.cat((a, b * 2, a), dim)), *parts)
     check(mode, lambda M, a, b, c: _weighted(M, M.concatenate([a, b, c], dim)), *parts)
     check(mode, lambda M, a, b, c: _weighted(M, M.stack([a, b, c], dim=dim)), *same)
     check(mode, lambda M, a, b, c: _weighted(M, M.stack([a, b, a], dim=-1)), *same)
-    big = data(shape[:d] + (shape[d] * 3,) + shape[d + 1:], seed)
+    big = data(shape[:d] + (shape[d] * 3,) + shape[d + 1 :], seed)
     n = big.shape[d]
 
     def pieces(M, x, how):
         out = x.split(k, dim) if how == "split" else x.chunk(k, dim)
         return M.cat([p * (i + 1.0) for i, p in enumerate(out)], dim)  # each piece weighted differently
+
     check(mode, lambda M, x: _weighted(M, pieces(M, x, "split")), big)
     check(mode, lambda M, x: _weighted(M, pieces(M, x, "chunk")), big)
     sizes = [1, n - 1] if n > 1 else [1]
@@ -519,8 +555,13 @@ def test_getitem(mode, name, shape, seed):
 def test_setitem_is_recorded(mode, name, shape, seed):
     """`y[idx] = v` on a tensor in the graph: x gets ḡ where nothing was written, v gets ḡ at its places
     (where an index repeats, only the value that stayed, as central differences say)."""
-    if mode == "torch" and name in ("int_array_repeated", "int_list", "array_then_slice", "slice_then_array",
-                                    "negative_step"):
+    if mode == "torch" and name in (
+        "int_array_repeated",
+        "int_list",
+        "array_then_slice",
+        "slice_then_array",
+        "negative_step",
+    ):
         return  # a place written twice: which write wins is unspecified in torch (ours: the last, as numpy)
     index = INDICES[name](shape, np.random.default_rng(seed))
     x0 = data(shape, seed)
@@ -531,12 +572,14 @@ def test_setitem_is_recorded(mode, name, shape, seed):
         y = x * 1.0
         y[_as_index(M, index)] = v * 3.0
         return _weighted(M, y)
+
     check(mode, f, x0, v0)
 
     def broadcast_value(M, x, s):
         y = x * 2.0  # (not x.exp(): exp's VJP reads its output, so writing into it must raise, as in torch)
         y[_as_index(M, index)] = s  # a 0-d value broadcast into every selected place
         return _weighted(M, y)
+
     check(mode, broadcast_value, x0, data((), seed + 2))
 
 
@@ -553,6 +596,7 @@ def test_masked_fill_and_where_with_broadcast_masks(mode, shape, seed):
 
 # ----------------------------------------------------------------------------- cross-entropy
 
+
 @st.composite
 def ce_case(draw):
     """Logits (N, C), (C,) or (N, C, d1, …) and the options of F.cross_entropy."""
@@ -560,10 +604,16 @@ def ce_case(draw):
     c = draw(st.integers(2, 4))
     n = draw(st.integers(1, 3))
     shape = {"NC": (n, c), "C": (c,), "NCd": (n, c, draw(small)), "NCdd": (n, c, draw(small), draw(small))}[layout]
-    return dict(shape=shape, c=c, probs=draw(st.booleans()), weighted=draw(st.booleans()),
-                reduction=draw(st.sampled_from(["mean", "sum", "none"])),
-                smoothing=draw(st.sampled_from([0.0, 0.1, 0.35])), ignore=draw(st.booleans()),
-                seed=draw(seeds))
+    return dict(
+        shape=shape,
+        c=c,
+        probs=draw(st.booleans()),
+        weighted=draw(st.booleans()),
+        reduction=draw(st.sampled_from(["mean", "sum", "none"])),
+        smoothing=draw(st.sampled_from([0.0, 0.1, 0.35])),
+        ignore=draw(st.booleans()),
+        seed=draw(seeds),
+    )
 
 
 def _ce_arrays(case):
@@ -575,7 +625,7 @@ def _ce_arrays(case):
     if case["ignore"] and classes.size > 1:
         classes.flat[0] = -100 if rng.random() < 0.5 else 1  # ignore_index=-100 (the default) or a class
     w = rng.uniform(0.3, 2.0, size=c) if case["weighted"] else None
-    p = rng.dirichlet(np.ones(c), size=per_row)               # (…, C): classes last
+    p = rng.dirichlet(np.ones(c), size=per_row)  # (…, C): classes last
     p = np.moveaxis(p, -1, 1 if len(shape) > 1 else 0)
     return z, classes, p, w
 
@@ -590,24 +640,31 @@ def test_cross_entropy(mode, case):
 
     def weight(M):
         return None if w is None else M.tensor(w)
+
     if not case["probs"]:
         ignore = 1 if case["ignore"] and -100 not in classes else -100
         if case["reduction"] == "mean" and np.all(classes == ignore):
             return  # nothing to average (torch: nan; ours: an error, tested in test_bad_input)
-        check(mode, lambda M, z: F(M).cross_entropy(z, M.tensor(classes), weight=weight(M), ignore_index=ignore,
-                                                    **kw), z, seed=case["seed"])
+        check(
+            mode,
+            lambda M, z: F(M).cross_entropy(z, M.tensor(classes), weight=weight(M), ignore_index=ignore, **kw),
+            z,
+            seed=case["seed"],
+        )
         return
     check(mode, lambda M, z: F(M).cross_entropy(z, M.tensor(p), weight=weight(M), **kw), z, seed=case["seed"])
 
     def with_target_gradient(M, z, t):  # normalised inside, so central differences keep a distribution
         cdim = 1 if z.ndim > 1 else 0
         return F(M).cross_entropy(z, t / t.sum(dim=cdim, keepdim=True), weight=weight(M), **kw)
+
     check(mode, with_target_gradient, z, p, seed=case["seed"])
     if mode == "torch":  # and the raw target gradient −log ŷ (no normalisation in between)
         check(mode, lambda M, z, t: F(M).cross_entropy(z, t, weight=weight(M), **kw), z, p, seed=case["seed"])
 
 
 # ----------------------------------------------------------------------------- casts
+
 
 def test_float_casts_are_differentiable():
     """float64 → float32 → float64: the gradient flows back (it stopped at astype before), in each dtype."""
@@ -630,8 +687,8 @@ SECOND = {  # name: (f(M, *xs), input shapes and kinds)
     "sqrt_rsqrt": (lambda M, x: (x.sqrt() + x.rsqrt()).sum(), [((3,), "pos")]),
     "tanh_sigmoid": (lambda M, x: (x.tanh() * x.sigmoid()).sum(), [((3,), "any")]),
     "softplus": (lambda M, x: (F(M).softplus(x) * x).sum(), [((4,), "any")]),
-    "pow_number": (lambda M, x: (x ** 3 + x ** 0.5 + x ** 0).sum(), [((3,), "pos")]),
-    "pow_tensor": (lambda M, a, b: (a ** b).sum(), [((3,), "pos"), ((3,), "any")]),
+    "pow_number": (lambda M, x: (x**3 + x**0.5 + x**0).sum(), [((3,), "pos")]),
+    "pow_tensor": (lambda M, a, b: (a**b).sum(), [((3,), "pos"), ((3,), "any")]),
     "div_mul": (lambda M, a, b: (a / b * a).sum(), [((2, 3), "any"), ((3,), "pos")]),
     "maximum": (lambda M, a, b: (M.maximum(a, b) ** 2).sum(), [((4,), "distinct"), ((4,), "distinct")]),
     "matmul": (lambda M, a, b: ((a @ b).tanh()).sum(), [((2, 3), "any"), ((3, 2), "any")]),
@@ -642,37 +699,49 @@ SECOND = {  # name: (f(M, *xs), input shapes and kinds)
     "norm": (lambda M, x: x.norm() + x.norm(dim=-1).sum(), [((2, 3), "any")]),
     "norm_3": (lambda M, x: x.norm(p=3), [((4,), "unit")]),
     "prod": (lambda M, x: x.prod(dim=1).sum(), [((2, 3), "pos")]),
-    "prod_at_zero": (lambda M, x: (x * M.tensor([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]], dtype=M.float64)).prod(dim=1).sum()
-                     + (x * M.tensor([[0.0, 1.0, 1.0], [1.0, 1.0, 1.0]], dtype=M.float64)).prod(), [((2, 3), "pos")]),
+    "prod_at_zero": (
+        lambda M, x: (
+            (x * M.tensor([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]], dtype=M.float64)).prod(dim=1).sum()
+            + (x * M.tensor([[0.0, 1.0, 1.0], [1.0, 1.0, 1.0]], dtype=M.float64)).prod()
+        ),
+        [((2, 3), "pos")],
+    ),
     "cumsum": (lambda M, x: (x.cumsum(0) ** 2).sum(), [((4,), "any")]),
     "amax_max_dim": (lambda M, x: (x.amax(dim=0) ** 2).sum() + (x.max(1).values ** 3).sum(), [((3, 2), "distinct")]),
-    "clamp_where": (lambda M, x: (x.clamp(-0.5, 0.7) * x + M.where(x > 0, x * x, -x)).sum(),
-                    [((5,), "any")]),
+    "clamp_where": (lambda M, x: (x.clamp(-0.5, 0.7) * x + M.where(x > 0, x * x, -x)).sum(), [((5,), "any")]),
     "getitem_fancy": (lambda M, x: (x[M.tensor([0, 0, 2])] ** 2).sum() + (x[1:] ** 3).sum(), [((3, 2), "any")]),
     "setitem": (lambda M, x, v: _set_and_square(M, x, v), [((3,), "any"), ((), "any")]),
-    "cat_stack": (lambda M, a, b: (M.cat([a, b]) ** 2).sum() + (M.stack([a, b], 1) ** 3).sum(),
-                  [((2,), "any"), ((2,), "any")]),
+    "cat_stack": (
+        lambda M, a, b: (M.cat([a, b]) ** 2).sum() + (M.stack([a, b], 1) ** 3).sum(),
+        [((2,), "any"), ((2,), "any")],
+    ),
     "expand_repeat": (lambda M, x: (x.expand(2, 3) ** 2).sum() + (x.repeat(2, 1) ** 3).sum(), [((1, 3), "any")]),
-    "transpose_reshape": (lambda M, x: ((x.transpose(0, -1).reshape(-1) * M.arange(6.0, dtype=M.float64)) ** 2).sum(),
-                          [((2, 3), "any")]),
+    "transpose_reshape": (
+        lambda M, x: ((x.transpose(0, -1).reshape(-1) * M.arange(6.0, dtype=M.float64)) ** 2).sum(),
+        [((2, 3), "any")],
+    ),
     "masked_fill": (lambda M, x: (x.masked_fill(M.tensor([True, False, True]), 0.0) ** 3).sum(), [((3,), "any")]),
-    "mean_sum_dims": (lambda M, x: (x.mean(dim=(0, -1)) ** 2).sum() + (x.sum(1, keepdim=True) ** 3).sum(),
-                      [((2, 2, 2), "any")]),
+    "mean_sum_dims": (
+        lambda M, x: (x.mean(dim=(0, -1)) ** 2).sum() + (x.sum(1, keepdim=True) ** 3).sum(),
+        [((2, 2, 2), "any")],
+    ),
 }
 
 
 def _set_and_square(M, x, v):
     y = x * 1.0
     y[1] = v * v
-    return (y ** 3).sum()
+    return (y**3).sum()
 
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", sorted(SECOND))
 def test_second_derivatives(mode, name):
     f, specs = SECOND[name]
-    arrays = [away_from(data(s, k + 3, kind), (0.0, -0.5, 0.7)) if kind == "any" else data(s, k + 3, kind)
-              for k, (s, kind) in enumerate(specs)]
+    arrays = [
+        away_from(data(s, k + 3, kind), (0.0, -0.5, 0.7)) if kind == "any" else data(s, k + 3, kind)
+        for k, (s, kind) in enumerate(specs)
+    ]
     check2(mode, f, *arrays)
 
 
@@ -683,11 +752,21 @@ def test_second_derivatives_of_cross_entropy(mode, case):
     if case["reduction"] == "none" or (not case["probs"] and np.all(classes == -100)):
         return
     t = p if case["probs"] else classes
-    check2(mode, lambda M, z: F(M).cross_entropy(z, M.tensor(t), weight=None if w is None else M.tensor(w),
-                                                 reduction=case["reduction"], label_smoothing=case["smoothing"]), z)
+    check2(
+        mode,
+        lambda M, z: F(M).cross_entropy(
+            z,
+            M.tensor(t),
+            weight=None if w is None else M.tensor(w),
+            reduction=case["reduction"],
+            label_smoothing=case["smoothing"],
+        ),
+        z,
+    )
 
 
 # ----------------------------------------------------------------------------- the dtype rule (issue 13 item 1)
+
 
 def _float32_cases():
     """(name, f, arrays): every case of the tables above at one fixed shape."""
@@ -701,8 +780,13 @@ def _float32_cases():
             for keep in (False, True):
                 if name == "prod" and isinstance(dim, tuple):
                     continue
-                cases.append((f"{name} dim={dim} keepdim={keep}", lambda M, x, f=f, d=dim, k=keep: f(M, x, d, k),
-                              [data((2, 3, 2), 1, kind)]))
+                cases.append(
+                    (
+                        f"{name} dim={dim} keepdim={keep}",
+                        lambda M, x, f=f, d=dim, k=keep: f(M, x, d, k),
+                        [data((2, 3, 2), 1, kind)],
+                    )
+                )
     for which in ("max", "min"):
         cases.append((f"{which}(dim)", lambda M, x, w=which: getattr(x, w)(-1).values, [data((2, 3), 1, "distinct")]))
         cases.append((f"{which}()", lambda M, x, w=which: getattr(x, w)(), [data((2, 3), 1, "distinct")]))
@@ -722,8 +806,8 @@ def _float32_cases():
         ("cat", lambda M, a, b: M.cat([a, b, a], -1), [data((2, 3), 1), data((2, 1), 2)]),
         ("stack", lambda M, a, b: M.stack([a, b], 1), [data((2, 3), 1), data((2, 3), 2)]),
         ("split", lambda M, x: x.split(1, 1)[1] * 2.0, [data((2, 3), 1)]),
-        ("pow 0 at 0", lambda M, x: x ** 0, [np.zeros(3)]),
-        ("pow tensor at 0", lambda M, a, b: a ** b, [np.zeros(3), np.array([0.0, 1.0, 2.0])]),
+        ("pow 0 at 0", lambda M, x: x**0, [np.zeros(3)]),
+        ("pow tensor at 0", lambda M, a, b: a**b, [np.zeros(3), np.array([0.0, 1.0, 2.0])]),
         ("norm at 0", lambda M, x: x.norm(), [np.zeros(3)]),
         ("prod with a 0", lambda M, x: x.prod(), [np.array([0.0, 2.0, 3.0])]),
         ("cast round trip", lambda M, x: x.double().float() * 2.0, [data((3,), 1)]),
@@ -735,25 +819,45 @@ def _float32_cases():
         ("0-d graph", lambda M, x: (x * 3.0 + 1.0).relu() ** 2, [np.array(0.7)]),
     ]
     for name, index in INDICES.items():
-        cases.append((f"getitem {name}", lambda M, x, i=index: x[_as_index(M, i((3, 3), np.random.default_rng(0)))],
-                      [data((3, 3), 1)]))
+        cases.append(
+            (
+                f"getitem {name}",
+                lambda M, x, i=index: x[_as_index(M, i((3, 3), np.random.default_rng(0)))],
+                [data((3, 3), 1)],
+            )
+        )
 
     def setitem(M, x, v):
         y = x * 2.0
         y[1] = v
         return y
+
     cases.append(("setitem", setitem, [data((3, 2), 1), data((2,), 2)]))
     for layout in ("NC", "NCd"):
         for probs in (False, True):
             for smoothing in (0.0, 0.2):
-                case = dict(shape=(2, 3) if layout == "NC" else (2, 3, 2), c=3, probs=probs, weighted=True,
-                            reduction="mean", smoothing=smoothing, ignore=False, seed=3)
+                case = dict(
+                    shape=(2, 3) if layout == "NC" else (2, 3, 2),
+                    c=3,
+                    probs=probs,
+                    weighted=True,
+                    reduction="mean",
+                    smoothing=smoothing,
+                    ignore=False,
+                    seed=3,
+                )
                 z, classes, p, w = _ce_arrays(case)
                 target = p.astype(np.float32) if probs else classes
                 w32 = w.astype(np.float32)
-                cases.append((f"cross_entropy {layout} probs={probs} ε={smoothing}",
-                              lambda M, z, t=target, w=w32, s=smoothing:
-                              F(M).cross_entropy(z, M.tensor(t), weight=M.tensor(w), label_smoothing=s), [z]))
+                cases.append(
+                    (
+                        f"cross_entropy {layout} probs={probs} ε={smoothing}",
+                        lambda M, z, t=target, w=w32, s=smoothing: F(M).cross_entropy(
+                            z, M.tensor(t), weight=M.tensor(w), label_smoothing=s
+                        ),
+                        [z],
+                    )
+                )
     for name, (f, specs) in SECOND.items():
         cases.append((f"composite {name}", f, [data(s, k + 3, kind) for k, (s, kind) in enumerate(specs)]))
     return cases
@@ -821,12 +925,18 @@ def test_sort_topk_gather(mode, sdk, seed, descending):
     check(mode, lambda M, x: _weighted(M, x.topk(k, dim, largest=not descending).values), x0)
     index = np.random.default_rng(seed).integers(0, n, size=shape)  # repeated indices accumulate
     check(mode, lambda M, x: _weighted(M, x.gather(dim, M.tensor(index))), x0)
-    check(mode, lambda M, x: _weighted(M, M.gather(x, dim, M.tensor(index[..., :1] if dim % len(shape) != len(shape) - 1
-                                                                   else index))), x0)
+    check(
+        mode,
+        lambda M, x: _weighted(
+            M, M.gather(x, dim, M.tensor(index[..., :1] if dim % len(shape) != len(shape) - 1 else index))
+        ),
+        x0,
+    )
     if mode == "torch":
         ours, theirs = Tensor(x0), torch.tensor(x0)
-        np.testing.assert_array_equal(ours.argsort(dim, descending=descending).numpy(),
-                                      theirs.argsort(dim, descending=descending).numpy())
+        np.testing.assert_array_equal(
+            ours.argsort(dim, descending=descending).numpy(), theirs.argsort(dim, descending=descending).numpy()
+        )
         np.testing.assert_array_equal(ours.topk(k, dim).indices.numpy(), theirs.topk(k, dim).indices.numpy())
 
 
@@ -860,11 +970,17 @@ OTHER_METHODS = {  # name: (f(M, x), input kind, shape); the rest of the surface
     "zero_recorded": (lambda M, x: _weighted(M, _in_place(M, x, "zero_") + x * x), "any", (3,)),
     "copy_recorded": (lambda M, x: _weighted(M, _in_place(M, x[:1] * 0.0, "copy_", x[1:2] * 3) + x[2]), "any", (3,)),
     "exp_in_place": (lambda M, x: _weighted(M, _in_place(M, x, "exp_")), "any", (3,)),
-    "sigmoid_tanh_in_place": (lambda M, x: _weighted(M, _in_place(M, _in_place(M, x, "sigmoid_"), "tanh_")), "any",
-                              (3,)),
+    "sigmoid_tanh_in_place": (
+        lambda M, x: _weighted(M, _in_place(M, _in_place(M, x, "sigmoid_"), "tanh_")),
+        "any",
+        (3,),
+    ),
     "sqrt_log_in_place": (lambda M, x: _weighted(M, _in_place(M, _in_place(M, x, "sqrt_"), "log_")), "pos", (3,)),
-    "abs_neg_relu_in_place": (lambda M, x: _weighted(M, _in_place(M, _in_place(M, _in_place(M, x, "abs_"), "neg_"),
-                                                                  "relu_") + x), "unit", (3,)),
+    "abs_neg_relu_in_place": (
+        lambda M, x: _weighted(M, _in_place(M, _in_place(M, _in_place(M, x, "abs_"), "neg_"), "relu_") + x),
+        "unit",
+        (3,),
+    ),
     "pow_in_place_tensor": (lambda M, x: _weighted(M, _in_place(M, x, "pow_", x.detach() * 0 + 3.0)), "pos", (3,)),
     "square_and_reciprocal": (lambda M, x: _weighted(M, x.square() + M.reciprocal(x)), "pos", (3,)),
 }
@@ -880,6 +996,8 @@ def test_other_methods(mode, name):
 def test_scatter_add_and_cast_ops():
     """The engine's helper ops, directly: scatter_add (getitem's VJP) and a float64 → float64 cast."""
     index = (np.array([0, 2, 0]),)
-    assert gradcheck(lambda g: ag.ops.scatter_add(g, shape=(4,), index=index) * Tensor(np.arange(4.0)),
-                     [Tensor(data((3,), 1), requires_grad=True)])
+    assert gradcheck(
+        lambda g: ag.ops.scatter_add(g, shape=(4,), index=index) * Tensor(np.arange(4.0)),
+        [Tensor(data((3,), 1), requires_grad=True)],
+    )
     assert gradcheck(lambda x: ag.ops.cast(x, dtype=np.float64) * x, [Tensor(data((3,), 2), requires_grad=True)])

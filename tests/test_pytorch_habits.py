@@ -52,6 +52,7 @@ def data(*shape, seed=0):
 
 # ----------------------------------------------------------------------------- construction and dtypes
 
+
 @habit
 def int_list_is_int64(torch):
     y = torch.tensor([0, 2, 1])
@@ -206,8 +207,15 @@ def device_is_cpu(torch):
 @habit
 def casts(torch):
     x = torch.tensor([1.7, -2.2])
-    return (str(x.float().dtype), str(x.double().dtype), x.long(), str(x.long().dtype), x.int(), x.bool(),
-            str(x.half().dtype))
+    return (
+        str(x.float().dtype),
+        str(x.double().dtype),
+        x.long(),
+        str(x.long().dtype),
+        x.int(),
+        x.bool(),
+        str(x.half().dtype),
+    )
 
 
 @habit
@@ -231,6 +239,7 @@ def is_floating_point(torch):
 
 
 # ----------------------------------------------------------------------------- shapes
+
 
 @habit
 def size_numel_dim(torch):
@@ -279,8 +288,14 @@ def permute_values(torch):
 def unsqueeze_and_squeeze(torch):
     x = torch.zeros(3)
     y = torch.zeros(1, 3, 1)
-    return (x.unsqueeze(0).shape, x.unsqueeze(-1).shape, y.squeeze().shape, y.squeeze(0).shape,
-            y.squeeze(-1).shape, y.squeeze(1).shape)  # squeeze of a dim that is not 1: a no-op
+    return (
+        x.unsqueeze(0).shape,
+        x.unsqueeze(-1).shape,
+        y.squeeze().shape,
+        y.squeeze(0).shape,
+        y.squeeze(-1).shape,
+        y.squeeze(1).shape,
+    )  # squeeze of a dim that is not 1: a no-op
 
 
 @habit
@@ -306,15 +321,24 @@ def clone_is_independent(torch):
 @habit
 def cat_and_stack(torch):
     a, b = torch.ones(2, 3), torch.zeros(2, 3)
-    return torch.cat([a, b]).shape, torch.cat((a, b), dim=1).shape, torch.stack([a, b]).shape, \
-        torch.stack([a, b], dim=-1).shape, torch.cat([a, b], -1)
+    return (
+        torch.cat([a, b]).shape,
+        torch.cat((a, b), dim=1).shape,
+        torch.stack([a, b]).shape,
+        torch.stack([a, b], dim=-1).shape,
+        torch.cat([a, b], -1),
+    )
 
 
 @habit
 def split_and_chunk(torch):
     x = torch.arange(10)
-    return [p.tolist() for p in x.split(3)], [p.tolist() for p in x.chunk(3)], \
-        [p.tolist() for p in x.split([2, 8])], [p.shape for p in torch.arange(12).view(3, 4).split(2, dim=1)]
+    return (
+        [p.tolist() for p in x.split(3)],
+        [p.tolist() for p in x.chunk(3)],
+        [p.tolist() for p in x.split([2, 8])],
+        [p.shape for p in torch.arange(12).view(3, 4).split(2, dim=1)],
+    )
 
 
 @habit
@@ -324,6 +348,7 @@ def flip_and_unbind(torch):
 
 
 # ----------------------------------------------------------------------------- comparisons, masks, indexing
+
 
 @habit
 def equality_is_elementwise(torch):
@@ -407,6 +432,7 @@ def contains_and_iteration(torch):
 
 # ----------------------------------------------------------------------------- reductions
 
+
 @habit
 def sums_and_means(torch):
     x = torch.tensor(data(2, 3))
@@ -437,8 +463,14 @@ def argmax_argmin(torch):
 def var_std_correction(torch):
     """PyTorch's default is correction=1 (numpy's is 0)."""
     x = torch.tensor([1.0, 2.0, 4.0, 7.0])
-    return x.var(), x.std(), x.var(unbiased=False), x.std(correction=0), x.var(correction=0), \
-        torch.tensor(data(3, 4)).var(dim=1)
+    return (
+        x.var(),
+        x.std(),
+        x.var(unbiased=False),
+        x.std(correction=0),
+        x.var(correction=0),
+        torch.tensor(data(3, 4)).var(dim=1),
+    )
 
 
 @habit
@@ -467,6 +499,7 @@ def all_any(torch):
 
 # ----------------------------------------------------------------------------- arithmetic and numbers
 
+
 @habit
 def format_a_loss(torch):
     """Issue 11: f"{loss:.4f}" was a TypeError."""
@@ -494,7 +527,7 @@ def ambiguous_truth_value(torch):
 @habit
 def operators(torch):
     x = torch.tensor([1.0, 2.0, 3.0])
-    return x ** 2, 2 ** x, x / 2, 1 / x, -x, abs(-x), x - 1, 10 - x, x * x
+    return x**2, 2**x, x / 2, 1 / x, -x, abs(-x), x - 1, 10 - x, x * x
 
 
 @habit
@@ -531,8 +564,24 @@ def broadcasting(torch):
 @habit
 def elementwise_functions(torch):
     x = torch.tensor([0.5, 1.0, 2.0])
-    return x.exp(), x.log(), x.sqrt(), x.sin(), x.cos(), x.tanh(), x.sigmoid(), x.relu(), torch.exp(x), \
-        x.log2(), x.exp2(), x.log1p(), x.expm1(), x.rsqrt(), x.reciprocal(), x.square()
+    return (
+        x.exp(),
+        x.log(),
+        x.sqrt(),
+        x.sin(),
+        x.cos(),
+        x.tanh(),
+        x.sigmoid(),
+        x.relu(),
+        torch.exp(x),
+        x.log2(),
+        x.exp2(),
+        x.log1p(),
+        x.expm1(),
+        x.rsqrt(),
+        x.reciprocal(),
+        x.square(),
+    )
 
 
 @habit
@@ -555,10 +604,11 @@ def python_sum_of_tensors(torch):
 
 # ----------------------------------------------------------------------------- autograd basics
 
+
 @habit
 def backward_of_a_square(torch):
     x = torch.tensor(3.0, requires_grad=True)
-    y = x ** 2
+    y = x**2
     y.backward()
     return x.grad, y.grad_fn is not None, x.grad_fn is None
 
@@ -842,14 +892,15 @@ def autograd_grad_returns_a_tuple(torch):
 def autograd_grad_allow_unused(torch):
     x, z = torch.tensor(1.0, requires_grad=True), torch.tensor(2.0, requires_grad=True)
     y = x * 2
-    return error(lambda: torch.autograd.grad(y, [x, z], retain_graph=True), "allow_unused"), \
-        torch.autograd.grad(y, [x, z], allow_unused=True)[1] is None
+    return error(lambda: torch.autograd.grad(y, [x, z], retain_graph=True), "allow_unused"), torch.autograd.grad(
+        y, [x, z], allow_unused=True
+    )[1] is None
 
 
 @habit
 def second_derivative(torch):
     x = torch.tensor(2.0, requires_grad=True)
-    (g1,) = torch.autograd.grad(x ** 3, x, create_graph=True)
+    (g1,) = torch.autograd.grad(x**3, x, create_graph=True)
     (g2,) = torch.autograd.grad(g1, x, create_graph=True)
     (g3,) = torch.autograd.grad(g2, x)
     return g1, g2, g3
@@ -858,7 +909,7 @@ def second_derivative(torch):
 @habit
 def backward_create_graph(torch):
     x = torch.tensor(1.5, requires_grad=True)
-    (x ** 4).backward(create_graph=True)
+    (x**4).backward(create_graph=True)
     g = x.grad
     x.grad = None
     g.backward()
@@ -881,10 +932,11 @@ def jacobian_of_two_inputs(torch):
 @habit
 def hessian_of_a_cubic(torch):
     x = torch.tensor([1.0, -2.0, 0.5])
-    return torch.autograd.functional.hessian(lambda t: (t ** 3).sum() + t[0] * t[1], x)
+    return torch.autograd.functional.hessian(lambda t: (t**3).sum() + t[0] * t[1], x)
 
 
 # ----------------------------------------------------------------------------- in place
+
 
 @habit
 def sub_assign_under_no_grad_trains(torch):
@@ -932,8 +984,9 @@ def in_place_update_then_next_backward(torch):
 @habit
 def leaf_in_place_outside_no_grad_is_an_error(torch):
     w = torch.tensor([1.0, 2.0], requires_grad=True)
-    return error(lambda: w.add_(1.0), "is being used in an in-place operation"), \
-        error(lambda: w.__isub__(1.0), "in-place operation")
+    return error(lambda: w.add_(1.0), "is being used in an in-place operation"), error(
+        lambda: w.__isub__(1.0), "in-place operation"
+    )
 
 
 @habit
@@ -941,7 +994,7 @@ def version_counter_catches_an_update_between_forward_and_backward(torch):
     """An opt.step()-like in-place update after the forward pass must raise at backward, not
     give a gradient computed from the new values."""
     w = torch.tensor([1.0, 2.0], requires_grad=True)
-    loss = (w ** 2).sum()  # pow's VJP needs w as it was
+    loss = (w**2).sum()  # pow's VJP needs w as it was
     with torch.no_grad():
         w -= 0.1  # the "step"
     return error(lambda: loss.backward(), "modified by an inplace operation")
@@ -1029,6 +1082,7 @@ def normal_and_uniform_fill(torch):
 
 
 # ----------------------------------------------------------------------------- small programs
+
 
 @habit
 def logistic_regression_by_hand(torch):
@@ -1129,7 +1183,7 @@ def pairwise_distances(torch):
 def attention_scores(torch):
     q, k, v = torch.tensor(data(2, 4, 8)), torch.tensor(data(2, 4, 8, seed=1)), torch.tensor(data(2, 4, 8, seed=2))
     q.requires_grad_()
-    att = (q @ k.transpose(-2, -1) / 8 ** 0.5).softmax(dim=-1)
+    att = (q @ k.transpose(-2, -1) / 8**0.5).softmax(dim=-1)
     out = att @ v
     out.sum().backward()
     return out.shape, att.sum(dim=-1), q.grad.shape, q.grad
@@ -1158,7 +1212,7 @@ def stack_a_list_of_scalars(torch):
 def polynomial_features_with_x_to_the_0(torch):
     """Issue 13 item 2: x ** 0 had a NaN gradient at x = 0 (one NaN poisons a training run)."""
     x = torch.tensor([0.0, 1.0, 2.0], requires_grad=True)
-    feats = torch.stack([x ** k for k in range(4)], dim=1)
+    feats = torch.stack([x**k for k in range(4)], dim=1)
     feats.sum().backward()
     return feats, x.grad
 
@@ -1167,7 +1221,7 @@ def polynomial_features_with_x_to_the_0(torch):
 def pow_with_a_tensor_exponent_at_zero(torch):
     a = torch.tensor([0.0, 0.0, 2.0], requires_grad=True)
     b = torch.tensor([0.0, 2.0, 0.0], requires_grad=True)
-    (a ** b).sum().backward()
+    (a**b).sum().backward()
     return a.grad, b.grad
 
 
@@ -1244,9 +1298,20 @@ def scalar_tensor_times_float32(torch):
 @habit
 def new_tensors_like_another(torch):
     x = torch.tensor([1.0, 2.0], dtype=torch.float32)
-    return (x.new_zeros(2, 3), str(x.new_ones((2,)).dtype), x.new_full((2,), 7), str(x.new_tensor([1, 2]).dtype),
-            x.new_empty(3).shape, x.type(), str(x.type(torch.float64).dtype), torch.is_tensor(x), torch.is_tensor(3),
-            torch.numel(x), x.clamp_min(1.5), x.clamp_max(1.5))
+    return (
+        x.new_zeros(2, 3),
+        str(x.new_ones((2,)).dtype),
+        x.new_full((2,), 7),
+        str(x.new_tensor([1, 2]).dtype),
+        x.new_empty(3).shape,
+        x.type(),
+        str(x.type(torch.float64).dtype),
+        torch.is_tensor(x),
+        torch.is_tensor(3),
+        torch.numel(x),
+        x.clamp_min(1.5),
+        x.clamp_max(1.5),
+    )
 
 
 @habit
@@ -1260,6 +1325,7 @@ def in_place_on_a_row_of_a_tensor_in_the_graph(torch):
 
 
 # ----------------------------------------------------------------------------- running them
+
 
 def normalise(v, torch):
     """A comparable form: tensors as (shape, dtype category, float values, requires_grad)."""
@@ -1308,6 +1374,7 @@ def assert_same(ours, theirs, where="result"):
     else:
         assert ours == theirs, f"{where}: {ours!r} vs torch {theirs!r}"
 
+
 @habit
 def jacobian_and_hessian_with_create_graph_can_be_differentiated(torch):
     x = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
@@ -1319,7 +1386,6 @@ def jacobian_and_hessian_with_create_graph_can_be_differentiated(torch):
     H.sum().backward()
     plain = torch.autograd.functional.jacobian(lambda v: v * 2, x)
     return J, g1, H, x.grad, plain.requires_grad
-
 
 
 def test_there_are_at_least_100_snippets():
@@ -1347,6 +1413,7 @@ def test_matches_torch(snippet):
 
 # ----------------------------------------------------------------------------- beyond torch (ours only)
 
+
 def test_conveniences_beyond_torch():
     """Habits from micrograd and numpy that torch rejects but a student will try; each works here."""
     ag = autograd
@@ -1369,4 +1436,3 @@ def test_conveniences_beyond_torch():
     assert x.sum(axis=1, keepdims=True).shape == (2, 1) and x.astype(np.float32).dtype == np.float32
     assert x[::-1, 0].tolist() == [3.0, 1.0]  # negative steps (torch: ValueError)
     assert ag.tensor([1, 2], requires_grad=True).dtype == np.float64  # ints made float64 (torch: error)
-

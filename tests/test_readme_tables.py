@@ -48,8 +48,13 @@ def test_each_result_came_from_its_command_with_todays_defaults(name: str) -> No
     else:
         stored = saved.get("settings", {})
     ignore = {"out", "data_dir", "debug", "task_name"}
-    differ = {k: (v, expected[k]) for k, v in stored.items() if k not in ignore and k in expected
-              and (list(expected[k]) if isinstance(expected[k], tuple) else expected[k]) != v}
+    differ = {
+        k: (v, expected[k])
+        for k, v in stored.items()
+        if k not in ignore
+        and k in expected
+        and (list(expected[k]) if isinstance(expected[k], tuple) else expected[k]) != v
+    }
     assert not differ, f"{name}: saved with other settings than `{results.command(name)}` gives today: {differ}"
     assert not saved.get("settings", {}).get("quick") and not saved.get("config", {}).get("quick")
 

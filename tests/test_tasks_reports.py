@@ -23,7 +23,6 @@ DATA = data.SHARED_DATA
 needs_mnist = pytest.mark.skipif(not (DATA / "mnist").is_dir(), reason="../shared/data/mnist absent")
 
 
-
 def read_metrics(out: Path) -> dict:
     return json.loads((out / "metrics.json").read_text())
 
@@ -62,9 +61,14 @@ def test_relu_mse_both_branches(tmp_path: Path) -> None:
         assert Path(given["graph_png"]).read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize(("task", "absent"), [(relu_mse, ["--seed", "--quick", "--data-dir"]),
-                                             (softmax_ce, ["--quick", "--data-dir"]),
-                                             (two_layer_softplus, ["--data-dir"])])
+@pytest.mark.parametrize(
+    ("task", "absent"),
+    [
+        (relu_mse, ["--seed", "--quick", "--data-dir"]),
+        (softmax_ce, ["--quick", "--data-dir"]),
+        (two_layer_softplus, ["--data-dir"]),
+    ],
+)
 def test_tasks_refuse_options_that_would_do_nothing(task, absent: list[str], capsys) -> None:
     for option in absent:
         with pytest.raises(SystemExit) as exit_:
@@ -87,7 +91,7 @@ def test_two_layer_softplus_trains_and_reloads(tmp_path: Path) -> None:
     assert m["gradient_check"]["passed"] and m["gradient_check"]["parameters"] == 101
     assert m["gradient_check"]["max_abs_diff"] < 1e-6
     assert m["final_loss"] < m["first_loss"] and len(m["history"]["test_loss"]) == 150
-    assert m["train_accuracy"] > 0.4 and m["test_accuracy"] > 0.4          # 5 classes: chance is 0.2
+    assert m["train_accuracy"] > 0.4 and m["test_accuracy"] > 0.4  # 5 classes: chance is 0.2
     assert np.array(m["confusion"]).sum() == m["settings"]["test_size"]
     assert_figures(tmp_path, "loss", "confusion", "boundaries")
     again = two_layer_softplus.main(["--quick", "--out", str(tmp_path), "--predict", str(tmp_path / "model.json")])
@@ -100,7 +104,7 @@ def check_mnist_metrics(m: dict, out: Path) -> None:
         assert key in m, key
     exp1 = m["exp1"]
     assert exp1["loss"][-1] < exp1["loss"][0] and exp1["val_loss"][-1] < exp1["val_loss"][0]
-    assert exp1["val_accuracy"][-1] > 0.2                                  # 10 classes: chance is 0.1
+    assert exp1["val_accuracy"][-1] > 0.2  # 10 classes: chance is 0.1
     assert len(m["exp2"]["train_loss_std"]) == m["settings"]["epochs"]
     assert set(m["exp3"]["runs"]) == {"0.001", "0.003", "0.01", "0.03"}
     assert max(r["val_accuracy_final"] for r in m["exp3"]["runs"].values()) > 0.2
@@ -135,7 +139,7 @@ def test_ellipse_circle_data_is_seeded_and_overlapping() -> None:
     in_ellipse = (x[:, 0] / 2) ** 2 + x[:, 1] ** 2 <= 1 + 1e-12
     in_circle = (x[:, 0] - 1.2) ** 2 + (x[:, 1] - 0.3) ** 2 <= 1 + 1e-12
     assert in_ellipse[y == 0].all() and in_circle[y == 1].all()
-    assert (in_ellipse & in_circle).mean() > 0.1                          # the classes overlap
+    assert (in_ellipse & in_circle).mean() > 0.1  # the classes overlap
 
 
 def test_report_001_data_is_seeded_with_separable_blobs() -> None:
@@ -143,6 +147,6 @@ def test_report_001_data_is_seeded_with_separable_blobs() -> None:
     x2, _ = two_layer_softplus.make_data(1000, seed=5)
     assert np.array_equal(x, x2) and set(np.unique(y)) == {0, 1, 2, 3, 4}
     radius = np.hypot(x[:, 0], x[:, 1])
-    assert radius[y == 0].mean() < radius[y == 1].mean() < radius[y == 2].mean()   # nested around the origin
-    assert radius[y <= 2].max() <= 4.0 < x[y >= 3, 0].min()                          # blobs beyond the rings
+    assert radius[y == 0].mean() < radius[y == 1].mean() < radius[y == 2].mean()  # nested around the origin
+    assert radius[y <= 2].max() <= 4.0 < x[y >= 3, 0].min()  # blobs beyond the rings
     assert np.mean(np.sign(x[y >= 3, 1]) == np.where(y[y >= 3] == 3, 1, -1)) > 0.99  # 3 above, 4 below

@@ -22,8 +22,11 @@ DATA = data.SHARED_DATA
 needs_data = pytest.mark.skipif(not (DATA / "ngram4").is_dir(), reason="../shared/data is absent")
 
 
-WORDS = {0: ["clinic", "dose", "shot", "study"], 1: ["poison", "lies", "scam", "danger"],
-         2: ["safe", "protect", "thanks", "grateful"]}
+WORDS = {
+    0: ["clinic", "dose", "shot", "study"],
+    1: ["poison", "lies", "scam", "danger"],
+    2: ["safe", "protect", "thanks", "grateful"],
+}
 
 
 def read_metrics(out: Path) -> dict:
@@ -49,6 +52,7 @@ def tiny_texts(n: int, seed: int = 0) -> list[tuple[str, int]]:
 
 
 # ----------------------------------------------------------------------------- next_word
+
 
 @needs_data
 def test_next_word_quick_real_data_and_eval(tmp_path: Path) -> None:
@@ -78,8 +82,20 @@ def write_ngram(folder: Path) -> None:
 def test_next_word_tiny_files_learns_and_report_setting_stalls(tmp_path: Path) -> None:
     write_ngram(tmp_path / "ngram4")
     args = ["--quick", "--data-dir", str(tmp_path), "--epochs", "2"]
-    good = next_word.main([*args, "--out", str(tmp_path / "good"), "--batch-size", "20", "--lr", "0.01",
-                           "--predict", "i do not", "zz do not"])
+    good = next_word.main(
+        [
+            *args,
+            "--out",
+            str(tmp_path / "good"),
+            "--batch-size",
+            "20",
+            "--lr",
+            "0.01",
+            "--predict",
+            "i do not",
+            "zz do not",
+        ]
+    )
     assert good["test_accuracy"] > good["majority_test_accuracy"] + 0.1
     assert good["predictions"]["zz do not"] == {"skipped": "unknown words ['zz']"}
     stalled = next_word.main([*args, "--out", str(tmp_path / "report"), "--report-setting"])
@@ -92,8 +108,9 @@ def test_next_word_tiny_files_learns_and_report_setting_stalls(tmp_path: Path) -
     assert stalled["hidden_sigmoid_spread"]["std_over_examples"] < 1e-3
 
 
-def test_next_word_generated_corpus_and_eval_without_model(tmp_path: Path, capsys: pytest.CaptureFixture,
-                                                           no_data) -> None:
+def test_next_word_generated_corpus_and_eval_without_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture, no_data
+) -> None:
     m = next_word.main(["--quick", "--out", str(tmp_path), "--predict"])
     assert m["data"] == "generated"
     said = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[data]")]
@@ -108,6 +125,7 @@ def test_next_word_generated_corpus_and_eval_without_model(tmp_path: Path, capsy
 
 # ----------------------------------------------------------------------------- text_classify
 
+
 def check_classify(m: dict, names: list[str]) -> None:
     assert set(m["datasets"]) == set(names)
     for r in m["datasets"].values():
@@ -121,8 +139,21 @@ def check_classify(m: dict, names: list[str]) -> None:
 @needs_data
 def test_text_classify_quick_real_data(tmp_path: Path) -> None:
     names = ["4dim", "odiya"]  # one GloVe set, one bag-of-words set (the other two take the same paths)
-    m = text_classify.main(["--quick", "--out", str(tmp_path), "--data-dir", str(DATA), "--datasets", *names,
-                            "--activations", "relu", "--l2", "off"])
+    m = text_classify.main(
+        [
+            "--quick",
+            "--out",
+            str(tmp_path),
+            "--data-dir",
+            str(DATA),
+            "--datasets",
+            *names,
+            "--activations",
+            "relu",
+            "--l2",
+            "off",
+        ]
+    )
     check_classify(m, names)
     assert m["datasets"]["4dim"]["features"].startswith("mean GloVe")
     assert m["datasets"]["odiya"]["features"].startswith("bag-of-words")
@@ -137,9 +168,27 @@ def test_text_classify_tiny_files(tmp_path: Path) -> None:
     (folder / "4dim.train.txt").write_text("".join(f"{t}\tlabel{c}\n" for t, c in rows))
     (folder / "odiya.train.txt").write_text("".join(f"{t}\t{['a', 'b', 'c'][c]}\n" for t, c in rows))
     write_glove(tmp_path / "glove" / "glove.6B.50d.subset.txt", sorted({w for t, _ in rows for w in t.split()}))
-    m = text_classify.main(["--quick", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path),
-                            "--datasets", "4dim", "odiya", "--hidden", "10", "20", "--activations", "sigmoid",
-                            "--l2", "off", "--lr", "0.03"])
+    m = text_classify.main(
+        [
+            "--quick",
+            "--out",
+            str(tmp_path / "out"),
+            "--data-dir",
+            str(tmp_path),
+            "--datasets",
+            "4dim",
+            "odiya",
+            "--hidden",
+            "10",
+            "20",
+            "--activations",
+            "sigmoid",
+            "--l2",
+            "off",
+            "--lr",
+            "0.03",
+        ]
+    )
     check_classify(m, ["4dim", "odiya"])
     assert set(m["datasets"]["odiya"]["runs"]) == {"h10-sigmoid-l2off", "h20-sigmoid-l2off"}
     assert m["datasets"]["4dim"]["classes"] == ["label0", "label1", "label2"]
@@ -151,6 +200,7 @@ def test_text_classify_without_data(tmp_path: Path, no_data) -> None:
 
 
 # ----------------------------------------------------------------------------- vaccine_tweets
+
 
 def check_vaccine(m: dict, out: Path) -> None:
     saved = read_metrics(out)
@@ -177,11 +227,27 @@ def test_vaccine_tiny_files_every_optimizer(tmp_path: Path) -> None:
             writer.writerow(["", "tweet", "label"])
             rows = enumerate(tiny_texts(n, seed))
             writer.writerows([i, f"{text} https://t.co/x @someone!", c] for i, (text, c) in rows)
-    write_glove(tmp_path / "glove" / "glove.6B.50d.subset.txt",
-                ["the", "people", "today", "news", "week"] + [w for ws in WORDS.values() for w in ws])
+    write_glove(
+        tmp_path / "glove" / "glove.6B.50d.subset.txt",
+        ["the", "people", "today", "news", "week"] + [w for ws in WORDS.values() for w in ws],
+    )
     out = tmp_path / "out"
-    m = vaccine_tweets.main(["--quick", "--out", str(out), "--data-dir", str(tmp_path), "--layers", "2",
-                             "--optimizer", "nesterov", "--grid", "--epochs", "3"])
+    m = vaccine_tweets.main(
+        [
+            "--quick",
+            "--out",
+            str(out),
+            "--data-dir",
+            str(tmp_path),
+            "--layers",
+            "2",
+            "--optimizer",
+            "nesterov",
+            "--grid",
+            "--epochs",
+            "3",
+        ]
+    )
     check_vaccine(m, out)
     assert set(m["grid"]) == {f"{n}L-{o}" for n in (1, 2, 3) for o in vaccine_tweets.OPTIMIZERS}
     assert max(r["macro_f1"] for r in m["grid"].values()) > 0.6  # chance is about 1/3

@@ -13,15 +13,21 @@ torch = pytest.importorskip("torch")
 
 # (our function, torch function) on the same inputs
 UNARY = [
-    (lambda x: x.exp(), torch.exp), (lambda x: x.tanh(), torch.tanh), (lambda x: x.sigmoid(), torch.sigmoid),
-    (lambda x: x.softplus(), torch.nn.functional.softplus), (lambda x: x.relu(), torch.relu),
-    (lambda x: (x * x + 1).log(), lambda x: (x * x + 1).log()), (lambda x: x.abs(), torch.abs),
+    (lambda x: x.exp(), torch.exp),
+    (lambda x: x.tanh(), torch.tanh),
+    (lambda x: x.sigmoid(), torch.sigmoid),
+    (lambda x: x.softplus(), torch.nn.functional.softplus),
+    (lambda x: x.relu(), torch.relu),
+    (lambda x: (x * x + 1).log(), lambda x: (x * x + 1).log()),
+    (lambda x: x.abs(), torch.abs),
     (lambda x: ag.softmax(x, axis=-1), lambda x: torch.softmax(x, -1)),
     (lambda x: ag.log_softmax(x, axis=-1), lambda x: torch.log_softmax(x, -1)),
 ]
 BINARY = [
-    (lambda a, b: a + b, lambda a, b: a + b), (lambda a, b: a * b, lambda a, b: a * b),
-    (lambda a, b: a - b, lambda a, b: a - b), (lambda a, b: a / (b * b + 1), lambda a, b: a / (b * b + 1)),
+    (lambda a, b: a + b, lambda a, b: a + b),
+    (lambda a, b: a * b, lambda a, b: a * b),
+    (lambda a, b: a - b, lambda a, b: a - b),
+    (lambda a, b: a / (b * b + 1), lambda a, b: a / (b * b + 1)),
     (lambda a, b: ag.maximum(a, b), torch.maximum),
 ]
 
@@ -74,8 +80,9 @@ def test_cross_entropy_with_class_weights(weighted, reduction, probs):
     w = rng.uniform(0.3, 3, 3) if weighted else None
     z, tz = Tensor(z0, requires_grad=True), torch.tensor(z0, requires_grad=True)
     ours = ag.cross_entropy(z, target, weight=w, reduction=reduction)
-    theirs = torch.nn.CrossEntropyLoss(weight=None if w is None else torch.tensor(w),
-                                       reduction=reduction)(tz, torch.tensor(target))
+    theirs = torch.nn.CrossEntropyLoss(weight=None if w is None else torch.tensor(w), reduction=reduction)(
+        tz, torch.tensor(target)
+    )
     np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-12)
     ours.sum().backward() if reduction == "none" else ours.backward()
     theirs.sum().backward()
@@ -86,7 +93,8 @@ def test_mse_and_nll():
     rng = np.random.default_rng(5)
     p0, y0 = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
     assert nn.MSELoss()(Tensor(p0), y0).item() == pytest.approx(
-        torch.nn.MSELoss()(torch.tensor(p0), torch.tensor(y0)).item(), rel=1e-12)
+        torch.nn.MSELoss()(torch.tensor(p0), torch.tensor(y0)).item(), rel=1e-12
+    )
     t = rng.integers(0, 3, 4)
     w = np.array([1.0, 2.0, 0.5])
     ours = nn.NLLLoss(weight=w)(Tensor(p0).log_softmax(axis=1), t).item()

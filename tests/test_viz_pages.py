@@ -23,8 +23,10 @@ from autograd import viz
 from tasks import graphs
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed"),
-              pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed"),
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"),
+]
 
 HOST = """<!doctype html><html><head><meta charset="utf-8"><style>body {{ margin: 0; width: 1000px; }}</style></head>
 <body><button id="outside">a notebook's own button</button>
@@ -44,17 +46,30 @@ document.getElementById("f").onload = function () {{
 
 
 def run_chromium(url: str, tmp_path: Path, *extra: str, budget: int = 4000) -> str:
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'profile'}", f"--virtual-time-budget={budget}", *extra, url]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--virtual-time-budget={budget}",
+        *extra,
+        url,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
 
 
 def drive(page: viz.Page, script: str, tmp_path: Path, budget: int = 4000, shot: Path | None = None) -> dict:
     """Load `page` inline in a host page, run `script` there, return what it wrote into `results`."""
     host = tmp_path / "host.html"
-    host.write_text(HOST.format(height=page.height, srcdoc=html.escape(page.text, quote=True), script=script),
-                    encoding="utf-8")
+    host.write_text(
+        HOST.format(height=page.height, srcdoc=html.escape(page.text, quote=True), script=script), encoding="utf-8"
+    )
     extra = [f"--screenshot={shot}", f"--window-size=1000,{page.height + 40}"] if shot else ["--dump-dom"]
     out = run_chromium(host.as_uri(), tmp_path, *extra, budget=budget)
     if shot:
@@ -88,11 +103,11 @@ def test_inline_stepper_steps_scrubs_plays_and_keeps_its_keys_and_css_inside(tmp
     assert r["start"] == "frame-0"
     assert r["after_two_steps"] == "frame-2" and r["counter"] == "step 2 of 5"
     assert r["scrubbed"] == "frame-4"
-    assert "VJP ran at a = add(x×m, b)" in r["info4"] and "∂L/∂b += 6" in r["info4"]   # what step 4 shows
-    assert r["key_left"] == "frame-3"                     # keys work while the frame has them ...
-    assert r["outside_key"] == "frame-3"                  # ... and the notebook's keys do not reach it
-    assert r["inside_radius"] == "6px" and r["outside_radius"] != "6px"   # its CSS stays inside
-    assert r["played_to"] == "frame-5" and "play" in r["play_label"]     # play runs to the end and stops
+    assert "VJP ran at a = add(x×m, b)" in r["info4"] and "∂L/∂b += 6" in r["info4"]  # what step 4 shows
+    assert r["key_left"] == "frame-3"  # keys work while the frame has them ...
+    assert r["outside_key"] == "frame-3"  # ... and the notebook's keys do not reach it
+    assert r["inside_radius"] == "6px" and r["outside_radius"] != "6px"  # its CSS stays inside
+    assert r["played_to"] == "frame-5" and "play" in r["play_label"]  # play runs to the end and stops
 
 
 def test_stepper_file_opens_at_a_step_and_looks_right(tmp_path: Path) -> None:
@@ -152,11 +167,11 @@ def test_film_steps_scrubs_plays_and_shows_weights_gradients_loss_and_regions(tm
     r = drive(film.page(), FILM_SCRIPT, tmp_path, budget=10000)
     assert r["start"].startswith("step 0 · loss") and r["next"].startswith("step 5 · loss")
     assert r["scrubbed"].startswith("step 35 · loss")
-    assert r["edges"] == 2 * 12 + 12 * 5                  # one line per weight
-    assert r["widths_w"] != r["widths_g"]                 # the switch redraws by gradient
+    assert r["edges"] == 2 * 12 + 12 * 5  # one line per weight
+    assert r["widths_w"] != r["widths_g"]  # the switch redraws by gradient
     assert [row.split("12")[0] for row in r["rows"][:1]] == ["0.weight"]
     assert any(row.startswith("2.bias5") for row in r["rows"])
-    assert r["loss_points"] == 36                         # the loss curve up to step 35
+    assert r["loss_points"] == 36  # the loss curve up to step 35
     assert r["regions_shown"]
     assert r["played"].startswith("step 55 · loss") and r["counter"] == "frame 11 of 11"
 
@@ -166,7 +181,7 @@ def test_film_page_is_small_self_contained_and_safe(tmp_path: Path) -> None:
     page = film.page().text
     assert len(page.encode()) < 300_000
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page) and "<link" not in page
-    assert page.count("<script") == 3                     # data, player, film: nothing else
+    assert page.count("<script") == 3  # data, player, film: nothing else
     assert "_repr_html_" and film._repr_html_().startswith("<iframe srcdoc=")
     path = film.html(tmp_path / "film.html")
     assert Path(path).read_text(encoding="utf-8") == page

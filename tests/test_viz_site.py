@@ -37,9 +37,20 @@ def test_readme_becomes_one_page_per_section_with_working_links() -> None:
 
 
 def dump(url: str, tmp_path: Path) -> str:
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
-           "--disable-background-networking", "--disable-component-update", f"--user-data-dir={tmp_path / 'p'}",
-           "--virtual-time-budget=6000", "--dump-dom", url]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-background-networking",
+        "--disable-component-update",
+        f"--user-data-dir={tmp_path / 'p'}",
+        "--virtual-time-budget=6000",
+        "--dump-dom",
+        url,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
 
 
@@ -56,9 +67,9 @@ def test_every_page_loads_only_local_files() -> None:
 @browser
 def test_a_notebook_page_shows_its_math_pictures_and_stepper(tmp_path: Path) -> None:
     dom = dump((SITE / "notebooks" / "02_scalar_graph_relu_mse.html").as_uri(), tmp_path)
-    assert "<mjx-container" in dom                        # MathJax typeset the formulas, from a local file
-    assert re.search(r'<img[^>]+src="02_scalar_graph_relu_mse_files/[^"]+\.svg"', dom)   # the graph pictures
-    assert "<iframe srcdoc=" in dom and "Backpropagation through" in dom             # the stepper, inline
+    assert "<mjx-container" in dom  # MathJax typeset the formulas, from a local file
+    assert re.search(r'<img[^>]+src="02_scalar_graph_relu_mse_files/[^"]+\.svg"', dom)  # the graph pictures
+    assert "<iframe srcdoc=" in dom and "Backpropagation through" in dom  # the stepper, inline
     for img in re.findall(r'<img[^>]+src="(02_scalar_graph_relu_mse_files/[^"]+)"', dom):
         assert (SITE / "notebooks" / img).exists(), img
 
@@ -68,7 +79,7 @@ def test_a_notebook_page_shows_its_math_pictures_and_stepper(tmp_path: Path) -> 
 def test_an_api_page_comes_from_the_docstrings(tmp_path: Path) -> None:
     dom = dump((SITE / "api" / "viz.html").as_uri(), tmp_path)
     assert "draw_graph" in dom and "TrainingFilm" in dom and "backward_stepper" in dom
-    assert "micrograd's order" in dom                    # a sentence of draw_graph's docstring
+    assert "micrograd's order" in dom  # a sentence of draw_graph's docstring
 
 
 @built
@@ -76,4 +87,4 @@ def test_an_api_page_comes_from_the_docstrings(tmp_path: Path) -> None:
 def test_the_showcase_film_plays_from_a_file(tmp_path: Path) -> None:
     dom = dump((SITE / "showcase" / "film.html").as_uri() + "#step=10", tmp_path)
     assert re.search(r'<span id="status" class="status">step 200 · loss [\d.]+</span>', dom)
-    assert dom.count("<line") > 80                        # the network's weights, drawn
+    assert dom.count("<line") > 80  # the network's weights, drawn

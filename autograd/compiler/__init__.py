@@ -57,7 +57,7 @@ from autograd.engine import Tensor, from_numpy, is_grad_enabled, unwrap
 __all__ = ["compile", "Compiled", "CompileError", "CACHE_SIZE"]
 
 CACHE_SIZE = 8
-_EAGER: list[None] = []     # non-empty while a checking call runs eagerly (compiled calls inside it run eagerly too)
+_EAGER: list[None] = []  # non-empty while a checking call runs eagerly (compiled calls inside it run eagerly too)
 TOLERANCE = {np.dtype(np.float64): 1e-12, np.dtype(np.float32): 1e-5}
 
 
@@ -78,10 +78,10 @@ class Compiled:
 
     # -- calling
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if engine.tracers or _EAGER:     # inside another trace, or its eager check: run eagerly, so it records
+        if engine.tracers or _EAGER:  # inside another trace, or its eager check: run eagerly, so it records
             return self.fn(*args, **kwargs)
         if self._bound and not _still_bound(self._bound):
-            self.cache.clear()                       # a name the function uses now means another object
+            self.cache.clear()  # a name the function uses now means another object
         key, tensors, call_args, call_kwargs = self._prepare(args, kwargs)
         program = self.cache.get(key)
         if program is not None and not (self.check or not program.checked):
@@ -90,7 +90,7 @@ class Compiled:
                 self.last = program
             try:
                 return program.run(tensors)
-            except Stale:                            # a closed-over tensor changed shape, dtype or requires_grad
+            except Stale:  # a closed-over tensor changed shape, dtype or requires_grad
                 program = None
         if program is not None and not program.guards_hold():
             program = None
@@ -106,7 +106,7 @@ class Compiled:
         parts: list[Any] = [is_grad_enabled()]
         tensors: list[Tensor] = []
         if not kwargs:
-            for a in args:                       # the common case, tensors only: no new argument list
+            for a in args:  # the common case, tensors only: no new argument list
                 if not isinstance(a, Tensor):
                     break
                 d = unwrap(a)
@@ -123,8 +123,7 @@ class Compiled:
     def _arg(a: Any, parts: list, tensors: list[Tensor], name: str = "") -> Any:
         if isinstance(a, Tensor):
             d = unwrap(a)
-            parts.append((d.shape, d.dtype, a.requires_grad) if not name else (name, d.shape, d.dtype,
-                                                                              a.requires_grad))
+            parts.append((d.shape, d.dtype, a.requires_grad) if not name else (name, d.shape, d.dtype, a.requires_grad))
             tensors.append(a)
             return a
         if isinstance(a, np.ndarray) and a.dtype.kind in "biuf":
@@ -135,8 +134,8 @@ class Compiled:
         if a is None or isinstance(a, (bool, int, float, str, np.generic)):
             parts.append((name, type(a), a))
             return a
-        parts.append((name, "object", id(a)))       # a module, a list, ...: by identity (its tensors are read
-        return a                                    # on each call like any closed-over tensor)
+        parts.append((name, "object", id(a)))  # a module, a list, ...: by identity (its tensors are read
+        return a  # on each call like any closed-over tensor)
 
     def _trace(self, key: tuple, tensors: list[Tensor], call_args: list, call_kwargs: dict) -> Any:
         names, signature = self._arg_names(call_args, call_kwargs, tensors)
@@ -176,10 +175,12 @@ class Compiled:
             _compare(eager_grads[id(t)], t.grad, f".grad of {_label(t)}", problems)
         if problems:
             raise CompileError(
-                "the compiled program disagrees with the eager function on this call: " + "; ".join(problems[:4])
+                "the compiled program disagrees with the eager function on this call: "
+                + "; ".join(problems[:4])
                 + ". The trace froze a value that depends on the arguments: something computed in Python or "
                 "numpy from a tensor's values (e.g. through .numpy()), a random draw, or state outside the "
-                "function. Compute it with tensor ops inside the function, or leave this function eager.")
+                "function. Compute it with tensor ops inside the function, or leave this function eager."
+            )
         program.checked = True
         return result
 
@@ -193,8 +194,7 @@ class Compiled:
             name = positional[k].name if k < len(positional) else f"{star}{k - len(positional)}"
             if id(a) in ids:
                 names.append(name)
-                described.append(f"{name}: {tuple(a.shape)} {a.dtype}" + (", requires grad" if a.requires_grad
-                                                                          else ""))
+                described.append(f"{name}: {tuple(a.shape)} {a.dtype}" + (", requires grad" if a.requires_grad else ""))
         for name, a in call_kwargs.items():
             if id(a) in ids:
                 names.append(name)
@@ -206,8 +206,9 @@ class Compiled:
     def source(self) -> str:
         """The generated function of the most recent call's signature (trace it first by calling)."""
         if self.last is None:
-            raise RuntimeError(f"{self.__name__} has not been called yet: call it once (that traces it), "
-                               "then read .source")
+            raise RuntimeError(
+                f"{self.__name__} has not been called yet: call it once (that traces it), then read .source"
+            )
         return self.last.source
 
     def show(self) -> None:
@@ -218,8 +219,10 @@ class Compiled:
         if self.last.own_calls:
             print("# calls of an op's own numpy function (by its rule): " + ", ".join(self.last.own_calls))
         if self.last.fallbacks:
-            print("# ops with no rule in autograd/compiler/rules.py, called as their own functions: "
-                  + ", ".join(self.last.fallbacks))
+            print(
+                "# ops with no rule in autograd/compiler/rules.py, called as their own functions: "
+                + ", ".join(self.last.fallbacks)
+            )
 
     def __repr__(self) -> str:
         return f"<autograd.compile of {self.__name__}: {len(self.cache)} program(s) cached, {self.traces} trace(s)>"
@@ -260,6 +263,7 @@ def compile(fn: Callable | None = None, *, check: bool = False, cache_size: int 
 
 
 # ----------------------------------------------------------------------------- helpers
+
 
 def _closure_names(fn: Callable) -> dict[int, str]:
     """The names a function gives the tensors it closes over (its free variables and globals), by id."""

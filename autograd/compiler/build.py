@@ -40,11 +40,27 @@ class CompileError(RuntimeError):
 
 # ----------------------------------------------------------------------------- values and lines
 
+
 class Var:
     """One value of the program: an argument, a closed-over tensor, a constant, an op's output, a gradient."""
 
-    __slots__ = ("key", "kind", "tensor", "shape", "dtype", "hint", "name", "literal", "rg", "index", "op",
-                 "scope", "of", "expr", "label")
+    __slots__ = (
+        "key",
+        "kind",
+        "tensor",
+        "shape",
+        "dtype",
+        "hint",
+        "name",
+        "literal",
+        "rg",
+        "index",
+        "op",
+        "scope",
+        "of",
+        "expr",
+        "label",
+    )
 
     def __init__(self, key: str, kind: str, value: Any, hint: str = "", tensor: Tensor | None = None) -> None:
         self.key, self.kind, self.tensor, self.hint = key, kind, tensor, hint
@@ -52,14 +68,14 @@ class Var:
         self.shape = tuple(arr.shape) if arr is not None else ()
         self.dtype = arr.dtype if arr is not None else None
         self.name: str | None = None
-        self.literal: str | None = None   # a constant written into the code (`2.0`)
+        self.literal: str | None = None  # a constant written into the code (`2.0`)
         self.rg = bool(tensor is not None and tensor.requires_grad)
-        self.index = -1                   # position among the arguments / closed-over tensors
-        self.op: str | None = None        # the op that made it (kind "op")
+        self.index = -1  # position among the arguments / closed-over tensors
+        self.op: str | None = None  # the op that made it (kind "op")
         self.scope: str | None = None
-        self.of: Var | None = None        # for a gradient: the value it is the gradient of
-        self.expr = ""                    # set when written into its user's line (for comments)
-        self.label: str | None = None     # the user's name for it: its `.name`, or the local variable that held it
+        self.of: Var | None = None  # for a gradient: the value it is the gradient of
+        self.expr = ""  # set when written into its user's line (for comments)
+        self.label: str | None = None  # the user's name for it: its `.name`, or the local variable that held it
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.name or self.key} {self.shape}>"
@@ -70,11 +86,12 @@ class Line:
 
     __slots__ = ("text", "refs", "targets", "keep", "prec", "group", "effect")
 
-    def __init__(self, text: str, refs: list[Var], targets: list[Var], prec: int = ATOM, group: int = 0,
-                 effect: bool = False) -> None:
+    def __init__(
+        self, text: str, refs: list[Var], targets: list[Var], prec: int = ATOM, group: int = 0, effect: bool = False
+    ) -> None:
         self.text, self.refs, self.targets, self.prec, self.group = text, refs, targets, prec, group
-        self.keep = False                 # a guard (it raises on bad input): never dropped
-        self.effect = effect              # mutates its first target in place (np.add.at, x[i] = v)
+        self.keep = False  # a guard (it raises on bad input): never dropped
+        self.effect = effect  # mutates its first target in place (np.add.at, x[i] = v)
 
 
 class Group:
@@ -82,14 +99,15 @@ class Group:
 
     __slots__ = ("section", "title", "math", "report", "scope")
 
-    def __init__(self, section: str, title: str, math: list[tuple[str, list[Var]]], report: str,
-                 scope: str | None) -> None:
+    def __init__(
+        self, section: str, title: str, math: list[tuple[str, list[Var]]], report: str, scope: str | None
+    ) -> None:
         self.section, self.title, self.math, self.report, self.scope = section, title, math, report, scope
 
 
 # ----------------------------------------------------------------------------- where the user's line is
 
-_HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))              # autograd/
+_HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # autograd/
 _LIBRARY = (_HERE, os.path.join(os.path.dirname(_HERE), "nn"))
 
 
@@ -106,6 +124,7 @@ def user_line() -> str:
 
 
 # ----------------------------------------------------------------------------- numbers written into code
+
 
 def literal(value: Any) -> str:
     """Python source for a parameter value: numbers, tuples, slices, None, dtypes."""
@@ -147,33 +166,34 @@ def _subscript(index: Any, name_of: Callable[[Any], str]) -> str:
 # ----------------------------------------------------------------------------- the builder
 
 SCALAR_READS = ("item", "tolist", "bool", "float", "int", "index", "round")
-_ASSIGN = re.compile(r"^(\{\w+\}(?:, (?:\{\w+\}|_))*,?) = ")        # "{y} = ...", "{a}, _ = ..."
+_ASSIGN = re.compile(r"^(\{\w+\}(?:, (?:\{\w+\}|_))*,?) = ")  # "{y} = ...", "{a}, _ = ..."
 _EFFECT = re.compile(r"^(?:np\.add\.at\(\{(\w+)\}|\{(\w+)\}\[.*\] = )")  # writes into an existing array
 
 
 class Builder:
     """Records one eager call and writes its program (see the module docstring)."""
 
-    def __init__(self, arg_tensors: list[Tensor], arg_names: list[str],
-                 closure_names: dict[int, str] | None = None) -> None:
+    def __init__(
+        self, arg_tensors: list[Tensor], arg_names: list[str], closure_names: dict[int, str] | None = None
+    ) -> None:
         self.closure_names = closure_names or {}
         self.vars: list[Var] = []
-        self.by_id: dict[int, Var] = {}       # id(tensor) -> Var
-        self.by_array: dict[int, Var] = {}    # id(array) -> Var, for arrays met as parameters or views
-        self.keep: list[Any] = []             # every tensor and array seen, so no id is reused while tracing
-        self.values: dict[str, Any] = {}      # Var key -> its traced value (to run the lines now)
+        self.by_id: dict[int, Var] = {}  # id(tensor) -> Var
+        self.by_array: dict[int, Var] = {}  # id(array) -> Var, for arrays met as parameters or views
+        self.keep: list[Any] = []  # every tensor and array seen, so no id is reused while tracing
+        self.values: dict[str, Any] = {}  # Var key -> its traced value (to run the lines now)
         self.lines: list[Line] = []
         self.groups: list[Group] = []
-        self.consts: dict[str, Any] = {}      # Var key -> value baked into the program
+        self.consts: dict[str, Any] = {}  # Var key -> value baked into the program
         self.calls: dict[str, Callable] = {}  # global name -> an op's own forward or VJP (ops without a rule)
         self.args: list[Var] = []
-        self.externals: list[Var] = []        # tensors from outside the call, read on every call
-        self.pending: dict[Var, Var] | None = None    # during a backward walk: node -> its gradient so far
-        self.grad_events: list[tuple[str, Var, Var | None]] = []   # ("none", leaf, None) / ("acc", leaf, ḡ)
-        self.ops: dict[Var, tuple] = {}       # op output -> (spec, rule, inputs, params, saved Vars)
+        self.externals: list[Var] = []  # tensors from outside the call, read on every call
+        self.pending: dict[Var, Var] | None = None  # during a backward walk: node -> its gradient so far
+        self.grad_events: list[tuple[str, Var, Var | None]] = []  # ("none", leaf, None) / ("acc", leaf, ḡ)
+        self.ops: dict[Var, tuple] = {}  # op output -> (spec, rule, inputs, params, saved Vars)
         self.backwards = 0
-        self.fallbacks: set[str] = set()      # ops with no rule (or one that disagreed): their own functions called
-        self.own_calls: set[str] = set()      # ops whose rule says: call the op's own function
+        self.fallbacks: set[str] = set()  # ops with no rule (or one that disagreed): their own functions called
+        self.own_calls: set[str] = set()  # ops whose rule says: call the op's own function
         self._codes: dict[str, Any] = {}
         self._ones: dict[tuple, Var] = {}
         self._globals: dict[str, Any] = {"np": np, "_check_classes": check_classes}
@@ -221,9 +241,11 @@ class Builder:
         for v in self.vars:
             if v.kind in ("arg", "op") and v.tensor is not None and unwrap(v.tensor) is data:
                 if t.requires_grad:
-                    raise CompileError(f"a tensor detached from the graph and made to require grad inside the "
-                                       f"compiled function ({user_line()}) cannot be compiled: its .grad would "
-                                       "belong to a new tensor on every call")
+                    raise CompileError(
+                        f"a tensor detached from the graph and made to require grad inside the "
+                        f"compiled function ({user_line()}) cannot be compiled: its .grad would "
+                        "belong to a new tensor on every call"
+                    )
                 return v
         return None
 
@@ -252,16 +274,21 @@ class Builder:
         self._know(out, y)
         self.ops[y] = (spec, rule, ins, params, saved)
 
-    def backward(self, roots: Sequence[Tensor], seeds: Sequence[Any], accumulate: bool, only: Any,
-                 create: bool) -> None:
+    def backward(
+        self, roots: Sequence[Tensor], seeds: Sequence[Any], accumulate: bool, only: Any, create: bool
+    ) -> None:
         self._close_backward()
         where = user_line()
         if create:
-            raise CompileError(f"backward(create_graph=True) inside a compiled function is not supported ({where}): "
-                               "a program computes gradients as numbers, not as a graph to differentiate again")
+            raise CompileError(
+                f"backward(create_graph=True) inside a compiled function is not supported ({where}): "
+                "a program computes gradients as numbers, not as a graph to differentiate again"
+            )
         if not accumulate:
-            raise CompileError(f"autograd.grad() inside a compiled function is not supported ({where}); call "
-                               "loss.backward() in it and read the .grad of the leaves")
+            raise CompileError(
+                f"autograd.grad() inside a compiled function is not supported ({where}); call "
+                "loss.backward() in it and read the .grad of the leaves"
+            )
         if only is not None:
             raise CompileError(f"backward(inputs=...) inside a compiled function is not supported ({where})")
         self.backwards += 1
@@ -284,9 +311,11 @@ class Builder:
     def step(self, node: Tensor, g: Any, pairs: list[tuple[Tensor, Any]]) -> None:
         nv = self.by_id.get(id(node))
         if nv is None or nv.kind != "op" or self.pending is None or nv not in self.pending:
-            raise CompileError("backward() inside the compiled function reaches a tensor computed outside it "
-                               f"({user_line()}); compute everything it depends on inside the function, or "
-                               "detach it")
+            raise CompileError(
+                "backward() inside the compiled function reaches a tensor computed outside it "
+                f"({user_line()}); compute everything it depends on inside the function, or "
+                "detach it"
+            )
         if isinstance(g, Tensor):
             raise CompileError("create_graph=True is not supported inside a compiled function")
         mine = self.pending.pop(nv)
@@ -302,7 +331,8 @@ class Builder:
                 "repeats the array operations of the first call; it cannot repeat Python decisions made on "
                 "values (an `if` on a tensor would take the same branch on every call). Move the value read, "
                 "and the control flow that depends on it, out of the compiled function (return the loss and "
-                "call .item() on the result).")
+                "call .item() on the result)."
+            )
         if what == "grad=" and t.is_leaf and t.grad is None:
             self._close_backward()
             self.grad_events.append(("none", self._var_of(t), None))
@@ -312,7 +342,8 @@ class Builder:
         raise CompileError(
             f"{what} inside a compiled function ({where}): the program would not repeat it, so it cannot be "
             "compiled. Do in-place updates, hooks and retain_grad outside the compiled function (e.g. "
-            "opt.step() after calling it), or write the change out of place (y = x + 1).")
+            "opt.step() after calling it), or write the change out of place (y = x + 1)."
+        )
 
     def finish(self, local_names: dict[int, str] | None = None) -> None:
         """End the trace; `local_names` (id(tensor) -> the traced function's local variable holding it
@@ -357,11 +388,9 @@ class Builder:
         return Y
 
     # -- forward
-    def _forward(self, spec: Op, rule: Rule | None, ins: list[Var], params: dict, y: Var,
-                 out: Tensor) -> list[Var]:
+    def _forward(self, spec: Op, rule: Rule | None, ins: list[Var], params: dict, y: Var, out: Tensor) -> list[Var]:
         """Write the op's forward lines, run them, and check them against the engine's output."""
-        group = self._group("forward", rule.name if rule and rule.name else spec.name.lstrip("_"), [], "",
-                            out.scope)
+        group = self._group("forward", rule.name if rule and rule.name else spec.name.lstrip("_"), [], "", out.scope)
         start = len(self.lines)
         if rule is not None and rule.forward != "CALL" and bool(spec.saves) == bool(rule.saves):
             code = rule.forward(self._context(rule, ins, params, y)) if callable(rule.forward) else rule.forward
@@ -369,7 +398,7 @@ class Builder:
             if self._matches(y, out):
                 return saved
             del self.lines[start:]
-            for k in self._promotable(ins, out):     # PyTorch's promotion of a 0-d operand (engine._zero_d_rule)
+            for k in self._promotable(ins, out):  # PyTorch's promotion of a 0-d operand (engine._zero_d_rule)
                 cast = self._new("tmp", None, "cast")
                 self._line("{0} = {1}.astype(np.%s)" % out.dtype.name, [cast, ins[k]], [cast], group)
                 saved = self._emit(code, rule, [cast if j == k else ins[j] for j in (0, 1)], params, y, group)
@@ -378,9 +407,11 @@ class Builder:
                 del self.lines[start:]
         saved = self._call_forward(spec, ins, params, y, group)
         if not self._matches(y, out):
-            raise CompileError(f"internal: the compiled forward of {spec.name} differs from the engine's "
-                               f"(shape {np.shape(self.values[y.key])} vs {out.shape}, dtype "
-                               f"{np.asarray(self.values[y.key]).dtype} vs {out.dtype})")
+            raise CompileError(
+                f"internal: the compiled forward of {spec.name} differs from the engine's "
+                f"(shape {np.shape(self.values[y.key])} vs {out.shape}, dtype "
+                f"{np.asarray(self.values[y.key]).dtype} vs {out.dtype})"
+            )
         return saved
 
     def _call_forward(self, spec: Op, ins: list[Var], params: dict, y: Var, group: int) -> list[Var]:
@@ -418,7 +449,7 @@ class Builder:
         mine, theirs = self.values.get(y.key), unwrap(out)
         if np.shape(mine) != out.shape or np.asarray(mine).dtype != out.dtype or not _close(mine, theirs):
             return False
-        self.values[y.key] = theirs     # later lines run on the engine's own value
+        self.values[y.key] = theirs  # later lines run on the engine's own value
         return True
 
     # -- backward
@@ -432,11 +463,16 @@ class Builder:
         math_: list[tuple[str, list[Var]]] = []
         if use_rule:
             texts = rule.math if isinstance(rule.math, tuple) else (rule.math,)
-            for k in (wanted if not spec.variadic else [0]):
+            for k in wanted if not spec.variadic else [0]:
                 m = texts[min(k, len(texts) - 1)]
                 math_.append((m(ctx) if callable(m) else m, {"y": y, **dict(zip(rule.inputs, ins))}))
-        group = self._group("backward", rule.name if rule and rule.name else spec.name.lstrip("_"), math_,
-                            rule.report if rule else "", y.scope)
+        group = self._group(
+            "backward",
+            rule.name if rule and rule.name else spec.name.lstrip("_"),
+            math_,
+            rule.report if rule else "",
+            y.scope,
+        )
         if spec.variadic:
             start = len(self.lines)
             parts = [self._grad(v) if v.rg else None for v in ins]
@@ -448,8 +484,10 @@ class Builder:
                 parts = [self._grad(v) if v.rg else None for v in ins]
                 self._call_vjp(spec, 0, ins, params, y, g, saved, parts, group)
                 if not self._settle(parts, ins, theirs, group):
-                    raise CompileError(f"internal: the VJP of {spec.name} written by the compiler differs from the "
-                                       "engine's; please report this")
+                    raise CompileError(
+                        f"internal: the VJP of {spec.name} written by the compiler differs from the "
+                        "engine's; please report this"
+                    )
         else:
             for k in wanted:
                 start = len(self.lines)
@@ -457,15 +495,18 @@ class Builder:
                 if use_rule:
                     code = rule.vjps[k](ctx) if callable(rule.vjps[k]) else rule.vjps[k]
                     self._emit(code, rule, ins, params, y, group, g=g, gx=gx, saved=saved)
-                if not use_rule or not self._settle([gx if j == k else None for j in range(len(ins))], ins,
-                                                    theirs, group):
+                if not use_rule or not self._settle(
+                    [gx if j == k else None for j in range(len(ins))], ins, theirs, group
+                ):
                     del self.lines[start:]
                     gx = self._grad(ins[k])
                     self._call_vjp(spec, k, ins, params, y, g, saved, [gx], group)
                     if not self._settle([gx if j == k else None for j in range(len(ins))], ins, theirs, group):
-                        raise CompileError(f"internal: the VJP of {spec.name} for its input {k} differs from the "
-                                           "engine's; please report this")
-        self.values.pop(g.key, None)            # a node's gradient is used by its own VJPs only: free it
+                        raise CompileError(
+                            f"internal: the VJP of {spec.name} for its input {k} differs from the "
+                            "engine's; please report this"
+                        )
+        self.values.pop(g.key, None)  # a node's gradient is used by its own VJPs only: free it
 
     def _settle(self, parts: list[Var | None], ins: list[Var], theirs: dict[int, Any], group: int) -> bool:
         """Bring each written ḡ to its input's shape and dtype; if all equal the engine's, add them up."""
@@ -488,8 +529,18 @@ class Builder:
         g.of = of
         return g
 
-    def _call_vjp(self, spec: Op, k: int, ins: list[Var], params: dict, y: Var, g: Var, saved: list[Var],
-                  outs: list[Var | None], group: int) -> None:
+    def _call_vjp(
+        self,
+        spec: Op,
+        k: int,
+        ins: list[Var],
+        params: dict,
+        y: Var,
+        g: Var,
+        saved: list[Var],
+        outs: list[Var | None],
+        group: int,
+    ) -> None:
         """`g_x = op_vjp(g, y, inputs, **params)`: the op's own VJP function (correct on each call's arrays)."""
         (self.own_calls if spec.name in CALLS_ITS_OWN_VJP else self.fallbacks).add(spec.name)
         fname = self._call_name(spec, f"vjp{k}", spec.vjps[k])
@@ -518,8 +569,9 @@ class Builder:
         gshape, shape = value.shape, v.shape
         if gshape != shape:
             out = self._grad(v)
-            if len(gshape) > len(shape) or any(s == 1 and n != 1 for n, s in zip(gshape[len(gshape) - len(shape):],
-                                                                                  shape)):
+            if len(gshape) > len(shape) or any(
+                s == 1 and n != 1 for n, s in zip(gshape[len(gshape) - len(shape) :], shape)
+            ):
                 self._sum_to(out, gx, gshape, shape, value.dtype, group)
             else:
                 self._line("{0} = np.broadcast_to({1}, %s)" % literal(shape), [out, gx], [out], group)
@@ -545,8 +597,12 @@ class Builder:
             self._line("{0} = " + text, [out, ones, g], [out], group)
             return
         axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1)
-        self._line("{0} = {1}.sum(axis=%s, keepdims=True).reshape(%s)" % (literal(axes), literal(tuple(shape))),
-                   [out, g], [out], group)
+        self._line(
+            "{0} = {1}.sum(axis=%s, keepdims=True).reshape(%s)" % (literal(axes), literal(tuple(shape))),
+            [out, g],
+            [out],
+            group,
+        )
 
     def _accumulate(self, v: Var, gx: Var, group: int) -> None:
         """pending[v] += ḡ, in the engine's order (`old + gi`)."""
@@ -573,8 +629,9 @@ class Builder:
         self.groups.append(Group(section, title, math_, report, scope))
         return len(self.groups) - 1
 
-    def _line(self, text: str, refs: list[Var], targets: list[Var], group: int, prec: int = ATOM,
-              effect: bool = False) -> None:
+    def _line(
+        self, text: str, refs: list[Var], targets: list[Var], group: int, prec: int = ATOM, effect: bool = False
+    ) -> None:
         line = Line(text, refs, targets, prec, group, effect)
         self.lines.append(line)
         self._run(line)
@@ -598,16 +655,27 @@ class Builder:
         try:
             exec(code, self._globals, local)
         except Exception as e:
-            raise CompileError(f"internal: the compiled line `{src}` failed on the traced values: "
-                               f"{type(e).__name__}: {e}") from e
+            raise CompileError(
+                f"internal: the compiled line `{src}` failed on the traced values: {type(e).__name__}: {e}"
+            ) from e
         for k, v in enumerate(line.refs):
             if v in line.targets:
                 value = self.values[v.key] = local[f"_{k}"]
                 if not isinstance(value, (list, tuple)):
                     v.shape, v.dtype = np.shape(value), np.asarray(value).dtype
 
-    def _emit(self, code: str | list[str], rule: Rule, ins: list[Var], params: dict, y: Var, group: int,
-              g: Var | None = None, gx: Var | None = None, saved: list[Var] | None = None) -> list[Var]:
+    def _emit(
+        self,
+        code: str | list[str],
+        rule: Rule,
+        ins: list[Var],
+        params: dict,
+        y: Var,
+        group: int,
+        g: Var | None = None,
+        gx: Var | None = None,
+        saved: list[Var] | None = None,
+    ) -> list[Var]:
         """Write a rule's forward (gx None) or one of its VJPs (into gx) as lines over the op's Vars."""
         stmts = [code] if isinstance(code, str) else list(code)
         names: dict[str, Var] = {"y": y}
@@ -632,8 +700,9 @@ class Builder:
             self._emit_one(text, names, ins if variadic else None, params, group, prec)
         return new_saved
 
-    def _emit_parts(self, code: str, rule: Rule, ins: list[Var], params: dict, y: Var, g: Var,
-                    parts: list[Var | None], group: int) -> None:
+    def _emit_parts(
+        self, code: str, rule: Rule, ins: list[Var], params: dict, y: Var, g: Var, parts: list[Var | None], group: int
+    ) -> None:
         """A variadic VJP: one expression unpacked into the inputs' gradients (`_` for the others)."""
         names: dict[str, Var] = {"y": y, "g": g}
         lhs = []
@@ -645,8 +714,9 @@ class Builder:
                 lhs.append("{part%d}" % k)
         self._emit_one(", ".join(lhs) + ("," if len(lhs) == 1 else "") + " = " + code, names, ins, params, group)
 
-    def _emit_one(self, text: str, names: dict[str, Var], variadic: list[Var] | None, params: dict,
-                  group: int, prec: int = ATOM) -> None:
+    def _emit_one(
+        self, text: str, names: dict[str, Var], variadic: list[Var] | None, params: dict, group: int, prec: int = ATOM
+    ) -> None:
         """Resolve the `{name}` placeholders of one statement into Var references and write it."""
         refs: list[Var] = []
         pos: dict[int, int] = {}
@@ -678,8 +748,9 @@ class Builder:
         names[key] = v
         return v
 
-    def _placeholder(self, key: str, names: dict[str, Var], variadic: list[Var] | None, params: dict,
-                     ref: Callable[[Var], str]) -> str:
+    def _placeholder(
+        self, key: str, names: dict[str, Var], variadic: list[Var] | None, params: dict, ref: Callable[[Var], str]
+    ) -> str:
         if key == "*":
             return ", ".join(ref(v) for v in variadic or [])
         if key in names:
@@ -695,9 +766,11 @@ class Builder:
     def _param(self, value: Any, refs: list[Var] | None, ref: Callable | None = None) -> str:
         """A parameter as code: a literal, or the name of an array (the traced value it is, if any)."""
         if ref is None:
+
             def ref(v: Var) -> str:
                 refs.append(v)
                 return "{%d}" % (len(refs) - 1)
+
         if isinstance(value, np.ndarray):
             return ref(self._array_param(value))
         if isinstance(value, tuple) and any(isinstance(p, np.ndarray) for p in value):
@@ -739,16 +812,20 @@ class Builder:
     def _agree(self, mine: Var, theirs: Any, what: str) -> None:
         value = self.values.get(mine.key)
         if np.shape(value) != np.shape(theirs) or not _close(value, theirs):
-            raise CompileError(f"internal: {what} written by the compiler differs from the engine's "
-                               f"(shapes {np.shape(value)} and {np.shape(theirs)}); please report this")
+            raise CompileError(
+                f"internal: {what} written by the compiler differs from the engine's "
+                f"(shapes {np.shape(value)} and {np.shape(theirs)}); please report this"
+            )
 
 
 def check_classes(labels: np.ndarray, classes: int) -> None:
     """Raise as cross_entropy does for a label that is not one of the classes (the program's guard)."""
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         bad = labels[(labels < 0) | (labels >= classes)][0]
-        raise IndexError(f"class target {bad} is out of range for {classes} classes (valid: 0 to {classes - 1}); "
-                         "a compiled program accepts only class labels (no ignore_index)")
+        raise IndexError(
+            f"class target {bad} is out of range for {classes} classes (valid: 0 to {classes - 1}); "
+            "a compiled program accepts only class labels (no ignore_index)"
+        )
 
 
 def _close(a: Any, b: Any) -> bool:
@@ -765,7 +842,7 @@ def _close(a: Any, b: Any) -> bool:
     return bool(np.allclose(a, b, rtol=tol, atol=tol * 1e-3, equal_nan=True))
 
 
-_BASELINE: list[int] = []   # references to a constant the engine wrapped for one op, as _refcounts counts them
+_BASELINE: list[int] = []  # references to a constant the engine wrapped for one op, as _refcounts counts them
 
 
 def _refcounts(parents: Sequence[Tensor]) -> list[int]:
@@ -790,6 +867,7 @@ class _Probe:
 
 def _calibrate() -> None:
     from autograd import engine
+
     engine.tracers.append(_Probe())
     try:
         Tensor(1.0) + 2.0
@@ -798,9 +876,15 @@ def _calibrate() -> None:
 
 
 def _spelled(what: str) -> str:
-    return {"item": ".item()", "tolist": ".tolist()", "bool": "bool(tensor) (an `if`, `while`, `and`/`or` on it)",
-            "float": "float(tensor)", "int": "int(tensor)", "index": "using a tensor as an index or an int",
-            "round": "round(tensor)"}.get(what, what)
+    return {
+        "item": ".item()",
+        "tolist": ".tolist()",
+        "bool": "bool(tensor) (an `if`, `while`, `and`/`or` on it)",
+        "float": "float(tensor)",
+        "int": "int(tensor)",
+        "index": "using a tensor as an index or an int",
+        "round": "round(tensor)",
+    }.get(what, what)
 
 
 def identifier(text: str) -> str:

@@ -37,10 +37,19 @@ class Program:
         self.result_spec, outputs = _result_spec(builder, result)
         grads = [g for kind, _, g in builder.grad_events if kind == "acc"]
         lines = _live(_untranspose(builder.lines, builder), outputs + grads)
-        raw = {id(r) for line in lines for r in line.refs[1:] if line.targets and r.kind == "grad"
-               and line.targets[0].kind == "grad" and r.of is line.targets[0].of and r is not line.targets[0]}
-        named = {id(v) for v in builder.vars if v.kind == "grad" and v.of is not None and _named(v.of)
-                 and id(v) not in raw}
+        raw = {
+            id(r)
+            for line in lines
+            for r in line.refs[1:]
+            if line.targets
+            and r.kind == "grad"
+            and line.targets[0].kind == "grad"
+            and r.of is line.targets[0].of
+            and r is not line.targets[0]
+        }
+        named = {
+            id(v) for v in builder.vars if v.kind == "grad" and v.of is not None and _named(v.of) and id(v) not in raw
+        }
         lines = _transposed_products(lines, builder)
         lines = _propagate_copies(lines, keep={id(g) for g in grads} | {id(v) for v in outputs} | named)
         lines = _inline(lines, builder, protect={id(v) for v in outputs} | {id(g) for g in grads})
@@ -55,14 +64,21 @@ class Program:
         self.externals = [v.tensor for v in builder.externals]
         self.guards = [(v.shape, v.dtype, v.rg) for v in builder.externals]
         self.n_args = len(builder.args)
-        self.events = [(kind, (leaf.kind, leaf.index), None if g is None else grads.index(g))
-                       for kind, leaf, g in builder.grad_events]
+        self.events = [
+            (kind, (leaf.kind, leaf.index), None if g is None else grads.index(g))
+            for kind, leaf, g in builder.grad_events
+        ]
         self._make_run()
         self.fallbacks = sorted(builder.fallbacks)
         self.own_calls = sorted(builder.own_calls)
         used = {line.group for line in lines}
-        self.reports = sorted({builder.groups[k].report for k in used
-                               if builder.groups[k].report and builder.groups[k].section == "backward"})
+        self.reports = sorted(
+            {
+                builder.groups[k].report
+                for k in used
+                if builder.groups[k].report and builder.groups[k].section == "backward"
+            }
+        )
         # the builder (every traced value) is not kept: only the program, its constants and the
         # closed-over tensors it reads on each call
 
@@ -79,13 +95,22 @@ class Program:
         shapes, dtypes and requires_grad: `Stale` if one changed), call `fn`, fill `.grad`, return the result."""
         body = ["def run(tensors):"]
         body += [f"    a{k} = unwrap(tensors[{k}])" for k in range(self.n_args)]
-        env: dict[str, Any] = {"unwrap": unwrap, "accumulate_grad": accumulate_grad, "from_numpy": from_numpy,
-                               "asarray": np.asarray, "ndarray": np.ndarray, "Stale": Stale, "fn": self.fn}
+        env: dict[str, Any] = {
+            "unwrap": unwrap,
+            "accumulate_grad": accumulate_grad,
+            "from_numpy": from_numpy,
+            "asarray": np.asarray,
+            "ndarray": np.ndarray,
+            "Stale": Stale,
+            "fn": self.fn,
+        }
         for k, (t, (shape, dtype, rg)) in enumerate(zip(self.externals, self.guards)):
             env[f"E{k}"], env[f"S{k}"], env[f"D{k}"] = t, shape, dtype
             body.append(f"    e{k} = unwrap(E{k})")
-            body.append(f"    if e{k}.shape != S{k} or e{k}.dtype is not D{k} and e{k}.dtype != D{k} "
-                        f"or E{k}.requires_grad is not {rg}:")
+            body.append(
+                f"    if e{k}.shape != S{k} or e{k}.dtype is not D{k} and e{k}.dtype != D{k} "
+                f"or E{k}.requires_grad is not {rg}:"
+            )
             body.append("        raise Stale")
         params = [f"a{k}" for k in range(self.n_args)] + [f"e{k}" for k in range(len(self.externals))]
         body.append(f"    outs, grads = fn({', '.join(params)})")
@@ -99,6 +124,7 @@ class Program:
 
 
 # ----------------------------------------------------------------------------- what the function returns
+
 
 def _result_spec(builder: Builder, result: Any) -> tuple[Any, list[Var]]:
     """The returned structure with every tensor replaced by where it comes from; and the Vars to return."""
@@ -119,19 +145,22 @@ def _result_spec(builder: Builder, result: Any) -> tuple[Any, list[Var]]:
                     leaf = grad_of[id(obj)]
                     return ("grad", leaf.kind, leaf.index)
                 if v is None or v.kind not in ("op", "arg", "ext"):
-                    raise CompileError("the compiled function returns a tensor the trace cannot account for (made "
-                                       "outside the engine's ops, e.g. by Tensor(...) of numpy values); return "
-                                       "tensors computed by ops, the arguments, or .grad of a leaf")
+                    raise CompileError(
+                        "the compiled function returns a tensor the trace cannot account for (made "
+                        "outside the engine's ops, e.g. by Tensor(...) of numpy values); return "
+                        "tensors computed by ops, the arguments, or .grad of a leaf"
+                    )
                 if v.kind in ("arg", "ext"):
                     return ("input", v.kind, v.index)
             if v.rg and not builder.backwards:
                 raise CompileError(
                     "the compiled function returns a tensor that requires grad but calls no backward(): a "
                     "program has no graph to differentiate later. Compile the whole training step (forward, "
-                    "loss.backward(), return the loss), or call it under autograd.no_grad() for inference.")
+                    "loss.backward(), return the loss), or call it under autograd.no_grad() for inference."
+                )
             outputs.append(v)
             return ("out", len(outputs) - 1)
-        if isinstance(obj, tuple) and type(obj) is not tuple:       # a namedtuple (MaxResult, ...)
+        if isinstance(obj, tuple) and type(obj) is not tuple:  # a namedtuple (MaxResult, ...)
             return ("named", type(obj), [walk(o) for o in obj])
         if isinstance(obj, (tuple, list)):
             return (type(obj).__name__, [walk(o) for o in obj])
@@ -139,8 +168,10 @@ def _result_spec(builder: Builder, result: Any) -> tuple[Any, list[Var]]:
             return ("dict", [(k, walk(o)) for k, o in obj.items()])
         if obj is None or isinstance(obj, (bool, int, float, str, complex, np.dtype)):
             return ("value", obj)
-        raise CompileError(f"the compiled function returns a {type(obj).__name__}; return tensors, numbers, "
-                           "strings and tuples, lists or dicts of them")
+        raise CompileError(
+            f"the compiled function returns a {type(obj).__name__}; return tensors, numbers, "
+            "strings and tuples, lists or dicts of them"
+        )
 
     return walk(result), outputs
 
@@ -175,6 +206,7 @@ def _result_code(spec: Any, env: dict[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------------- cleaning the lines
+
 
 def _live(lines: list[Line], needed: list[Var]) -> list[Line]:
     """The lines some needed value depends on, in order (an in-place line needs its target's definition)."""
@@ -255,8 +287,12 @@ def _transposed_products(lines: list[Line], builder: Builder) -> list[Line]:
                 line.text, line.refs = form, [line.refs[0], g, a]
                 group = builder.groups[line.group]
                 group.title = "matmul, transposed"
-                group.math = [("∂L/∂{w} = ({a}ᵀ %s ∂L/∂{z})ᵀ = (∂L/∂{z})ᵀ %s {a}" % (symbol, symbol),
-                               {"w": line.refs[0].of, "a": a, "z": g.of})]
+                group.math = [
+                    (
+                        "∂L/∂{w} = ({a}ᵀ %s ∂L/∂{z})ᵀ = (∂L/∂{z})ᵀ %s {a}" % (symbol, symbol),
+                        {"w": line.refs[0].of, "a": a, "z": g.of},
+                    )
+                ]
                 dropped.add(id(src))
                 break
     return [line for line in lines if id(line) not in dropped]
@@ -279,9 +315,17 @@ def _inline(lines: list[Line], builder: Builder, protect: set[int]) -> list[Line
             continue
         for k, v in enumerate(list(line.refs)):
             src = by_target.get(id(v))
-            if (src is None or id(src) in dropped or v in line.targets or uses.get(id(v)) != 1
-                    or id(v) in protect or not forward[id(src)] or v.kind not in ("op", "tmp")
-                    or v.label or not _inlinable(src)):
+            if (
+                src is None
+                or id(src) in dropped
+                or v in line.targets
+                or uses.get(id(v)) != 1
+                or id(v) in protect
+                or not forward[id(src)]
+                or v.kind not in ("op", "tmp")
+                or v.label
+                or not _inlinable(src)
+            ):
                 continue
             _substitute(line, k, src)
             dropped.add(id(src))
@@ -295,7 +339,7 @@ def _inlinable(src: Line) -> bool:
 
 def _substitute(line: Line, k: int, src: Line) -> None:
     """Put src's expression where line refers to ref k; `ast.unparse` adds the parentheses precedence needs."""
-    expr = src.text[len("{0} = "):]
+    expr = src.text[len("{0} = ") :]
     src.targets[0].expr = (expr, list(src.refs))
     offset = len(line.refs) - 1
     inner = _parse(_REF.sub(lambda m: "{%d}" % (int(m.group(1)) + offset), expr))
@@ -321,16 +365,43 @@ def _parse(text: str) -> ast.AST:
 # ----------------------------------------------------------------------------- reusing memory
 
 _AUGMENTED = {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.Div: "/="}
-_UFUNCS = frozenset({"exp", "log", "tanh", "sqrt", "abs", "negative", "log1p", "expm1", "sin", "cos", "exp2",
-                     "log2", "sign", "floor", "ceil", "maximum", "minimum", "clip", "where", "square"})
+_UFUNCS = frozenset(
+    {
+        "exp",
+        "log",
+        "tanh",
+        "sqrt",
+        "abs",
+        "negative",
+        "log1p",
+        "expm1",
+        "sin",
+        "cos",
+        "exp2",
+        "log2",
+        "sign",
+        "floor",
+        "ceil",
+        "maximum",
+        "minimum",
+        "clip",
+        "where",
+        "square",
+    }
+)
 
 
 def _fresh(rhs: ast.AST) -> bool:
     """Does this expression make a new array (an operator, a numpy ufunc), rather than a view?"""
     if isinstance(rhs, (ast.BinOp, ast.UnaryOp)):
         return True
-    return (isinstance(rhs, ast.Call) and isinstance(rhs.func, ast.Attribute) and isinstance(rhs.func.value, ast.Name)
-            and rhs.func.value.id == "np" and rhs.func.attr in _UFUNCS | {"zeros", "array", "full_like"})
+    return (
+        isinstance(rhs, ast.Call)
+        and isinstance(rhs.func, ast.Attribute)
+        and isinstance(rhs.func.value, ast.Name)
+        and rhs.func.value.id == "np"
+        and rhs.func.attr in _UFUNCS | {"zeros", "array", "full_like"}
+    )
 
 
 def _in_place(lines: list[Line], alive: set[int]) -> list[Line]:
@@ -339,7 +410,7 @@ def _in_place(lines: list[Line], alive: set[int]) -> list[Line]:
     `np.exp(t, out=t)`.  Only an array this program made (never an argument, a closed-over tensor,
     a view or anything that shares memory with a value still needed), of the result's shape and dtype.
     """
-    group: dict[int, int] = {}                   # union-find over arrays that may share memory
+    group: dict[int, int] = {}  # union-find over arrays that may share memory
 
     def find(k: int) -> int:
         while group.get(k, k) != k:
@@ -357,13 +428,17 @@ def _in_place(lines: list[Line], alive: set[int]) -> list[Line]:
         for v in used:
             last[id(v)] = i
         tree = None
-        if len(line.targets) == 1 and not line.effect and line.text.startswith("{0} = ") \
-                and line.refs[0] is line.targets[0]:
-            tree = _parse(line.text[len("{0} = "):])
+        if (
+            len(line.targets) == 1
+            and not line.effect
+            and line.text.startswith("{0} = ")
+            and line.refs[0] is line.targets[0]
+        ):
+            tree = _parse(line.text[len("{0} = ") :])
             t = line.targets[0]
             if _fresh(tree):
                 owned.add(id(t))
-            else:                                # a view or a copy: it shares memory with its operands
+            else:  # a view or a copy: it shares memory with its operands
                 for v in used[1:]:
                     join(id(t), id(v))
         else:
@@ -398,9 +473,11 @@ def _in_place(lines: list[Line], alive: set[int]) -> list[Line]:
     return out
 
 
-def _reusable(tree: ast.AST, line: Line, i: int, owned: set[int], find: Callable, group_last: dict,
-              t: Var) -> int | None:
+def _reusable(
+    tree: ast.AST, line: Line, i: int, owned: set[int], find: Callable, group_last: dict, t: Var
+) -> int | None:
     """The ref whose memory line i may write its result into, if any."""
+
     def ok(node: ast.AST) -> int | None:
         if not (isinstance(node, ast.Name) and node.id.startswith("__")):
             return None
@@ -421,13 +498,18 @@ def _reusable(tree: ast.AST, line: Line, i: int, owned: set[int], find: Callable
         k = ok(node)
         if k is not None and rights and not any(mentions(r, k) for r in rights):
             return k
-        if type(tree.op) in (ast.Add, ast.Mult):         # commutative: the right operand may be the one
+        if type(tree.op) in (ast.Add, ast.Mult):  # commutative: the right operand may be the one
             k = ok(tree.right)
             if k is not None and not mentions(tree.left, k):
                 return k
         return None
-    if isinstance(tree, ast.Call) and tree.args and not tree.keywords and _fresh(tree) \
-            and tree.func.attr in _UFUNCS - {"clip", "where"}:
+    if (
+        isinstance(tree, ast.Call)
+        and tree.args
+        and not tree.keywords
+        and _fresh(tree)
+        and tree.func.attr in _UFUNCS - {"clip", "where"}
+    ):
         k = ok(tree.args[0])
         if k is not None and not any(mentions(a, k) for a in tree.args[1:]):
             return k
@@ -436,6 +518,7 @@ def _reusable(tree: ast.AST, line: Line, i: int, owned: set[int], find: Callable
 
 def _rewrite(line: Line, tree: ast.AST, k: int) -> list[Line]:
     """`t = A op B op C` as `t = A; t op= B; t op= C` (or `t = f(A, out=A)`), A being ref k."""
+
     def text(node: ast.AST) -> str:
         return _REF_NAME.sub(lambda m: "{%s}" % m.group(1), ast.unparse(node))
 
@@ -451,7 +534,7 @@ def _rewrite(line: Line, tree: ast.AST, k: int) -> list[Line]:
     while isinstance(node, ast.BinOp) and type(node.op) in _AUGMENTED:
         rights.append((node.op, node.right))
         node = node.left
-    if not (isinstance(node, ast.Name) and node.id == f"__{k}"):   # the commutative case: swap
+    if not (isinstance(node, ast.Name) and node.id == f"__{k}"):  # the commutative case: swap
         rights = [(tree.op, tree.left)]
     steps = [new("{0} = {%d}" % k, False)]
     for op, right in reversed(rights):
@@ -461,8 +544,16 @@ def _rewrite(line: Line, tree: ast.AST, k: int) -> list[Line]:
 
 # ----------------------------------------------------------------------------- names
 
-_SHORT = {"matmul": "mm", "_cross_entropy_rows": "loss", "pow_scalar": "pow", "transpose": "T",
-          "_concatenate": "cat", "_stack": "stack", "_where": "where", "broadcast_to": "bcast"}
+_SHORT = {
+    "matmul": "mm",
+    "_cross_entropy_rows": "loss",
+    "pow_scalar": "pow",
+    "transpose": "T",
+    "_concatenate": "cat",
+    "_stack": "stack",
+    "_where": "where",
+    "broadcast_to": "bcast",
+}
 
 
 def _name_all(builder: Builder, lines: list[Line], outputs: list[Var], grads: list[Var]) -> dict[int, str]:
@@ -524,11 +615,11 @@ def _name_all(builder: Builder, lines: list[Line], outputs: list[Var], grads: li
             names[id(v)] = take(base(v), counted=counted)
         elif v.kind in ("tmp", "saved"):
             names[id(v)] = take(v.hint or "t")
-    for v in reversed(seen):                # gradients last, the final one of each value plainly g_<name>
+    for v in reversed(seen):  # gradients last, the final one of each value plainly g_<name>
         if v.kind == "grad":
             of = v.of
             names[id(v)] = take("g_" + (names.get(id(of)) or base(of)).strip("()"))
-    for v in builder.vars:                  # values the program does not compute still have a name in comments
+    for v in builder.vars:  # values the program does not compute still have a name in comments
         if v.kind == "op" and id(v) not in names and not v.expr:
             v.expr = (base(v), [])
     return names
@@ -569,15 +660,25 @@ def _external_name(v: Var) -> str:
 
 # ----------------------------------------------------------------------------- the source
 
-def _render(builder: Builder, lines: list[Line], outputs: list[Var], grads: list[Var], names: dict[int, str],
-            name: str, signature: str) -> str:
+
+def _render(
+    builder: Builder,
+    lines: list[Line],
+    outputs: list[Var],
+    grads: list[Var],
+    names: dict[int, str],
+    name: str,
+    signature: str,
+) -> str:
     params = [names[id(v)] for v in builder.args] + [names[id(v)] for v in builder.externals]
-    head = [f"def {name}({', '.join(params)}):",
-            f'    """Generated by autograd.compile from one traced call ({signature}).',
-            "",
-            "    Plain numpy in execution order: the forward pass, then the backward pass, one block",
-            "    per VJP; ∂L/∂v is written g_v.  Returns (outputs, gradients of the leaves).",
-            '    """']
+    head = [
+        f"def {name}({', '.join(params)}):",
+        f'    """Generated by autograd.compile from one traced call ({signature}).',
+        "",
+        "    Plain numpy in execution order: the forward pass, then the backward pass, one block",
+        "    per VJP; ∂L/∂v is written g_v.  Returns (outputs, gradients of the leaves).",
+        '    """',
+    ]
     body: list[str] = []
     section, group = None, None
     group_sizes = Counter(line.group for line in lines)
@@ -588,8 +689,11 @@ def _render(builder: Builder, lines: list[Line], outputs: list[Var], grads: list
             body.append(f"    # ---- {section}")
         if line.group != group:
             group = line.group
-            comment = _comment(g, names, builder) if g.section == "backward" else (
-                f"# {g.title}" if group_sizes[line.group] > 1 else "")
+            comment = (
+                _comment(g, names, builder)
+                if g.section == "backward"
+                else (f"# {g.title}" if group_sizes[line.group] > 1 else "")
+            )
             if comment:
                 body.append("    " + comment)
         body.append("    " + line.text.format(*[names.get(id(v), "_") for v in line.refs]))

@@ -49,5 +49,18 @@ from autograd.viz.frames import Frame, backward_frames, draw_graph
 from autograd.viz.notebook import notebook
 from autograd.viz.stepper import Page, backward_html, backward_stepper
 
-__all__ = ["draw_graph", "backward_frames", "backward_stepper", "backward_html", "TrainingFilm", "notebook",
-           "Page", "Frame", "Graph", "DotNotFound", "has_dot", "ROLE_STYLE", "COLUMN_PX"]
+__all__ = [
+    "draw_graph",
+    "backward_frames",
+    "backward_stepper",
+    "backward_html",
+    "TrainingFilm",
+    "notebook",
+    "Page",
+    "Frame",
+    "Graph",
+    "DotNotFound",
+    "has_dot",
+    "ROLE_STYLE",
+    "COLUMN_PX",
+]

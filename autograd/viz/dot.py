@@ -17,30 +17,24 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd.viz.model import (
-    SYMBOLS,
-    GraphModel,
-    clean,
-    num,
-    number_operand,
-    op_name,
-    params_text,
-    shape_text,
-    values,
+from autograd.viz.model import SYMBOLS, GraphModel, clean, num, number_operand, op_name, params_text, shape_text, values
+
+INSTALL_HINT = (
+    "Graphviz's `dot` program is needed to turn the graph into a picture, and it was not found on "
+    "PATH. Install it: Debian/Ubuntu `sudo apt-get install graphviz`, macOS `brew install graphviz`, "
+    "conda `conda install graphviz`. The DOT text does not need it: `g.source` holds it and "
+    "`g.save('graph.dot')` writes it."
+)
+FREED_NOTE = (
+    "backward() freed the nodes drawn grey and dashed: nodes of more than 1,024 entries let go of their "
+    "inputs. "
+    "To see them, draw before backward() or call backward(retain_graph=True)."
 )
 
-INSTALL_HINT = ("Graphviz's `dot` program is needed to turn the graph into a picture, and it was not found on "
-                "PATH. Install it: Debian/Ubuntu `sudo apt-get install graphviz`, macOS `brew install graphviz`, "
-                "conda `conda install graphviz`. The DOT text does not need it: `g.source` holds it and "
-                "`g.save('graph.dot')` writes it.")
-FREED_NOTE = ("backward() freed the nodes drawn grey and dashed: nodes of more than 1,024 entries let go of their "
-              "inputs. "
-              "To see them, draw before backward() or call backward(retain_graph=True).")
-
 FONT = "Helvetica"
-GRAD_COLOR = "#b91c1c"      # gradients: red text on nodes and edges
-HIGHLIGHT = "#ea580c"       # the step being shown in a backward frame
-ROLE_STYLE = {              # role: (fill, border, style, legend text)
+GRAD_COLOR = "#b91c1c"  # gradients: red text on nodes and edges
+HIGHLIGHT = "#ea580c"  # the step being shown in a backward frame
+ROLE_STYLE = {  # role: (fill, border, style, legend text)
     "input": ("#dbeafe", "#1d4ed8", "rounded,filled", "input"),
     "parameter": ("#fde68a", "#b45309", "rounded,filled", "parameter"),
     "constant": ("#f3f4f6", "#6b7280", "rounded,filled,dashed", "constant"),
@@ -54,10 +48,10 @@ CLUSTER_COLORS = ("#f8fafc", "#94a3b8")
 ARROWS = {"LR": "←", "RL": "→", "TB": "↑", "BT": "↓"}
 EDGE_LABELS = ("grad", "local", "both", "none")
 
-COLUMN_PX = 1000     # a notebook column (JupyterLab, VS Code, the class site)
-READABLE_PX = 11     # the 12-pt body text must stay at least this high once the picture is scaled to the column
-PX_PER_INCH = 96     # browsers: 1 in = 96 px = 72 pt
-FIT_LIMIT = 400      # graphs with more tensors than this are laid out once (by an estimate), not measured
+COLUMN_PX = 1000  # a notebook column (JupyterLab, VS Code, the class site)
+READABLE_PX = 11  # the 12-pt body text must stay at least this high once the picture is scaled to the column
+PX_PER_INCH = 96  # browsers: 1 in = 96 px = 72 pt
+FIT_LIMIT = 400  # graphs with more tensors than this are laid out once (by an estimate), not measured
 
 
 class DotNotFound(graphviz.ExecutableNotFound):
@@ -107,9 +101,17 @@ class Options:
     width: int | None = COLUMN_PX
 
 
-def make_options(show_data: bool = True, show_grad: bool = True, rankdir: str | None = None,
-                 edge_labels: str = "grad", limit: int = 8, clusters: bool = True, collapse: int | None = None,
-                 legend: bool = True, width: int | None = COLUMN_PX) -> Options:
+def make_options(
+    show_data: bool = True,
+    show_grad: bool = True,
+    rankdir: str | None = None,
+    edge_labels: str = "grad",
+    limit: int = 8,
+    clusters: bool = True,
+    collapse: int | None = None,
+    legend: bool = True,
+    width: int | None = COLUMN_PX,
+) -> Options:
     """Checked options; `rankdir=None` means "choose the layout that fits `width`" (LR if width is None)."""
     if rankdir is not None and rankdir not in ARROWS:
         raise ValueError(f"rankdir must be one of {sorted(ARROWS)} or None (fit the width), got {rankdir!r}")
@@ -126,8 +128,8 @@ def make_options(show_data: bool = True, show_grad: bool = True, rankdir: str | 
 
 # ----------------------------------------------------------------------------- labels
 
-def font(text: str, color: str | None = None, size: int | None = None, bold: bool = False,
-         italic: bool = False) -> str:
+
+def font(text: str, color: str | None = None, size: int | None = None, bold: bool = False, italic: bool = False) -> str:
     """Escaped text for an HTML-like label (quotes and <, >, & escaped: nothing in a name is markup)."""
     out = html.escape(clean(text, 10_000), quote=True)
     if bold:
@@ -195,8 +197,11 @@ def value_label(g: GraphModel, i: int, state: Any, opts: Options) -> str:
         need, got = g.needed[i], state.parts.get(i, 0)
         if 0 < got < need:
             lines[-1] += f"  ({got} of {need} parts)"
-        rows.append("<BR/>".join(font(("grad " if k == 0 else "") + line, color=GRAD_COLOR, bold=k == 0)
-                                 for k, line in enumerate(lines)))
+        rows.append(
+            "<BR/>".join(
+                font(("grad " if k == 0 else "") + line, color=GRAD_COLOR, bold=k == 0) for k, line in enumerate(lines)
+            )
+        )
     return _table(rows)
 
 
@@ -219,25 +224,33 @@ def edge_label(g: GraphModel, j: int, slot: int, state: Any, opts: Options) -> s
 
 
 def _swatch(fill: str, line: str, text: str, extra: str = "") -> str:
-    return (f'<TD BGCOLOR="{fill}" COLOR="{line}" BORDER="1" WIDTH="22"{extra}> </TD>'
-            f'<TD ALIGN="LEFT">{html.escape(text)}</TD>')
+    return (
+        f'<TD BGCOLOR="{fill}" COLOR="{line}" BORDER="1" WIDTH="22"{extra}> </TD>'
+        f'<TD ALIGN="LEFT">{html.escape(text)}</TD>'
+    )
 
 
 def _heading(g: GraphModel, opts: Options, caption: str | None, frames: bool, note: str | None) -> str:
     """The graph's label: the caption (if any), the notes (`note`, and FREED_NOTE when nodes were freed),
     and a legend of the styles in use, four entries to a row."""
     used = set(g.roles)
-    cells = [_swatch(fill, line, text, ' STYLE="dashed"' if "dashed" in style else "")
-             for role, (fill, line, style, text) in ROLE_STYLE.items() if role in used]
+    cells = [
+        _swatch(fill, line, text, ' STYLE="dashed"' if "dashed" in style else "")
+        for role, (fill, line, style, text) in ROLE_STYLE.items()
+        if role in used
+    ]
     cells.append(_swatch(*OP_STYLE, "operation", ' STYLE="rounded"'))
     if opts.collapse is not None:
         cells.append(_swatch(*MODULE_STYLE, "module folded into one node"))
     if opts.show_grad:
         arrow = ARROWS.get(opts.rankdir, "←")
-        cells.append(f'<TD>{font("grad", GRAD_COLOR, bold=True)}</TD><TD ALIGN="LEFT">∂{html.escape(g.names[-1])}'
-                     f'/∂tensor</TD>')
-        cells.append(f'<TD>{font(arrow + " g", GRAD_COLOR, bold=True)}</TD>'
-                     f'<TD ALIGN="LEFT">gradient sent back along the edge</TD>')
+        cells.append(
+            f'<TD>{font("grad", GRAD_COLOR, bold=True)}</TD><TD ALIGN="LEFT">∂{html.escape(g.names[-1])}/∂tensor</TD>'
+        )
+        cells.append(
+            f"<TD>{font(arrow + ' g', GRAD_COLOR, bold=True)}</TD>"
+            f'<TD ALIGN="LEFT">gradient sent back along the edge</TD>'
+        )
     if frames:
         cells.append(f'<TD COLOR="{HIGHLIGHT}" BORDER="3" WIDTH="22"> </TD><TD ALIGN="LEFT">this step</TD>')
     rows = []
@@ -247,10 +260,12 @@ def _heading(g: GraphModel, opts: Options, caption: str | None, frames: bool, no
     rows += [f'<TR><TD ALIGN="LEFT">{font(n, color="#92400e", size=11)}</TD></TR>' for n in notes]
     if opts.legend:
         # the legend wraps into rows of four entries, so a long legend does not widen the picture
-        pairs = [cells[k:k + 4] for k in range(0, len(cells), 4)]
+        pairs = [cells[k : k + 4] for k in range(0, len(cells), 4)]
         legend = "".join("<TR>" + "".join(p) + "</TR>" for p in pairs)
-        rows.append(f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
-                    f"{legend}</TABLE></TD></TR>")
+        rows.append(
+            f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
+            f"{legend}</TABLE></TD></TR>"
+        )
     if not rows:
         return ""
     return _html(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>')
@@ -258,12 +273,20 @@ def _heading(g: GraphModel, opts: Options, caption: str | None, frames: bool, no
 
 # ----------------------------------------------------------------------------- the picture
 
-def render(g: GraphModel, state: Any, opts: Options, current: int | None = None, caption: str | None = None,
-           frames: bool = False, note: str | None = None) -> Graph:
+
+def render(
+    g: GraphModel,
+    state: Any,
+    opts: Options,
+    current: int | None = None,
+    caption: str | None = None,
+    frames: bool = False,
+    note: str | None = None,
+) -> Graph:
     """The DOT text for one picture: every node and edge once (linear in the graph's size)."""
     nodes = g.nodes
     depth = opts.collapse
-    group: dict[int, str] = {}          # node index -> module node id, for collapsed modules
+    group: dict[int, str] = {}  # node index -> module node id, for collapsed modules
     modules: dict[str, list[int]] = {}  # module node id -> its members, in graph order
     keys: dict[tuple[str, ...], str] = {}
     if depth is not None:
@@ -272,7 +295,7 @@ def render(g: GraphModel, state: Any, opts: Options, current: int | None = None,
                 key = keys.setdefault(scope[:depth], f"m{len(keys)}")
                 group[i] = key
                 modules.setdefault(key, []).append(i)
-    where: dict[tuple[str, ...], list[str]] = {}   # cluster path -> statements drawn inside it
+    where: dict[tuple[str, ...], list[str]] = {}  # cluster path -> statements drawn inside it
 
     def place(scope: tuple[str, ...], line: str) -> None:
         where.setdefault(scope if opts.clusters else (), []).append(line)
@@ -282,15 +305,36 @@ def render(g: GraphModel, state: Any, opts: Options, current: int | None = None,
             continue
         fill, line, style, _ = ROLE_STYLE[g.roles[i]]
         hot = current == i
-        place(g.scopes[i], _stmt(f"v{i}", {
-            "label": value_label(g, i, state, opts), "shape": "box", "style": style,
-            "fillcolor": "#ffedd5" if hot else fill, "color": HIGHLIGHT if hot else line,
-            "penwidth": 3 if hot else (2 if g.roles[i] == "output" else 1.2)}))
+        place(
+            g.scopes[i],
+            _stmt(
+                f"v{i}",
+                {
+                    "label": value_label(g, i, state, opts),
+                    "shape": "box",
+                    "style": style,
+                    "fillcolor": "#ffedd5" if hot else fill,
+                    "color": HIGHLIGHT if hot else line,
+                    "penwidth": 3 if hot else (2 if g.roles[i] == "output" else 1.2),
+                },
+            ),
+        )
         if g.has_op(i):
-            place(g.scopes[i], _stmt(f"o{i}", {
-                "label": op_label(g, i), "shape": "ellipse", "style": "filled",
-                "fillcolor": HIGHLIGHT if hot else OP_STYLE[0], "color": HIGHLIGHT if hot else OP_STYLE[1],
-                "fontcolor": "white" if hot else None, "penwidth": 3 if hot else 1.2}))
+            place(
+                g.scopes[i],
+                _stmt(
+                    f"o{i}",
+                    {
+                        "label": op_label(g, i),
+                        "shape": "ellipse",
+                        "style": "filled",
+                        "fillcolor": HIGHLIGHT if hot else OP_STYLE[0],
+                        "color": HIGHLIGHT if hot else OP_STYLE[1],
+                        "fontcolor": "white" if hot else None,
+                        "penwidth": 3 if hot else 1.2,
+                    },
+                ),
+            )
     for key, members in modules.items():
         scope = g.scopes[members[0]][:depth]
         params = [f"{g.names[i]} {shape_text(nodes[i].shape)}" for i in members if g.roles[i] == "parameter"]
@@ -299,8 +343,19 @@ def render(g: GraphModel, state: Any, opts: Options, current: int | None = None,
         rows = [font(scope[-1], bold=True), font(f"{ops} operations", size=11)]
         rows += [font(p, size=11) for p in params]
         rows += [font(f"→ {g.names[i]} {shape_text(nodes[i].shape)}", size=11) for i in outs]
-        place(scope[:-1], _stmt(key, {"label": _table(rows), "shape": "box3d", "style": "filled",
-                                      "fillcolor": MODULE_STYLE[0], "color": MODULE_STYLE[1]}))
+        place(
+            scope[:-1],
+            _stmt(
+                key,
+                {
+                    "label": _table(rows),
+                    "shape": "box3d",
+                    "style": "filled",
+                    "fillcolor": MODULE_STYLE[0],
+                    "color": MODULE_STYLE[1],
+                },
+            ),
+        )
 
     edges: list[str] = []
     seen: set[tuple[str, str]] = set()
@@ -309,8 +364,12 @@ def render(g: GraphModel, state: Any, opts: Options, current: int | None = None,
             continue
         op_id = group.get(j, f"o{j}")
         if op_id == f"o{j}":
-            edges.append(_stmt(f"o{j} -> v{j}", {"color": HIGHLIGHT if current == j else None,
-                                                 "penwidth": 2.5 if current == j else None}))
+            edges.append(
+                _stmt(
+                    f"o{j} -> v{j}",
+                    {"color": HIGHLIGHT if current == j else None, "penwidth": 2.5 if current == j else None},
+                )
+            )
         for slot, i in enumerate(g.parents[j]):
             if i in g.folded:
                 continue
@@ -320,27 +379,44 @@ def render(g: GraphModel, state: Any, opts: Options, current: int | None = None,
             if src in modules or op_id in modules:
                 seen.add((src, op_id))
             hot = current == j and nodes[i].requires_grad
-            edges.append(_stmt(f"{src} -> {op_id}", {
-                "label": edge_label(g, j, slot, state, opts), "color": HIGHLIGHT if hot else None,
-                "penwidth": 2.5 if hot else None}))
+            edges.append(
+                _stmt(
+                    f"{src} -> {op_id}",
+                    {
+                        "label": edge_label(g, j, slot, state, opts),
+                        "color": HIGHLIGHT if hot else None,
+                        "penwidth": 2.5 if hot else None,
+                    },
+                )
+            )
 
     body = _clusters(where) + edges
-    graph_attr = {"rankdir": opts.rankdir, "fontname": FONT, "bgcolor": "white", "nodesep": "0.25",
-                  "ranksep": "0.35", "newrank": "true"}
+    graph_attr = {
+        "rankdir": opts.rankdir,
+        "fontname": FONT,
+        "bgcolor": "white",
+        "nodesep": "0.25",
+        "ranksep": "0.35",
+        "newrank": "true",
+    }
     if opts.width is not None:  # never wider than the column: Graphviz scales the drawing down if needed
         graph_attr["size"] = f"{opts.width / PX_PER_INCH:.2f},1000"
     heading = _heading(g, opts, caption, frames, note)
     if heading:
         graph_attr.update(label=heading, labelloc="t", labeljust="l", fontsize="11")
-    return Graph(name="graph", graph_attr=graph_attr, body=[line + "\n" for line in body],
-                 node_attr={"fontname": FONT, "fontsize": "12", "margin": "0.06,0.03"},
-                 edge_attr={"fontname": FONT, "color": "#475569", "arrowsize": "0.7"})
+    return Graph(
+        name="graph",
+        graph_attr=graph_attr,
+        body=[line + "\n" for line in body],
+        node_attr={"fontname": FONT, "fontsize": "12", "margin": "0.06,0.03"},
+        edge_attr={"fontname": FONT, "color": "#475569", "arrowsize": "0.7"},
+    )
 
 
 def _clusters(where: dict[tuple[str, ...], list[str]]) -> list[str]:
     """Statements nested in `subgraph cluster_k { ... }` blocks, one per module path, in first-seen order."""
     paths = list(where)
-    for path in list(paths):                     # make sure every ancestor of a path has an entry
+    for path in list(paths):  # make sure every ancestor of a path has an entry
         for n in range(1, len(path)):
             if path[:n] not in where:
                 where[path[:n]] = []
@@ -355,9 +431,11 @@ def _clusters(where: dict[tuple[str, ...], list[str]]) -> list[str]:
     def emit(path: tuple[str, ...], indent: str) -> None:
         for kid in children.get(path, []):
             out.append(f"{indent}subgraph cluster_{ids[kid]} {{")
-            out.append(f'{indent}\tlabel={_html(font(kid[-1]))} style="rounded,filled" '
-                       f'fillcolor="{CLUSTER_COLORS[0]}" color="{CLUSTER_COLORS[1]}" fontsize="13" '
-                       f'fontcolor="#334155"')
+            out.append(
+                f'{indent}\tlabel={_html(font(kid[-1]))} style="rounded,filled" '
+                f'fillcolor="{CLUSTER_COLORS[0]}" color="{CLUSTER_COLORS[1]}" fontsize="13" '
+                f'fontcolor="#334155"'
+            )
             out.extend(indent + line for line in where[kid])
             emit(kid, indent + "\t")
             out.append(f"{indent}}}")
@@ -369,11 +447,11 @@ def _clusters(where: dict[tuple[str, ...], list[str]]) -> list[str]:
 
 # ----------------------------------------------------------------------------- fitting a column
 
+
 def natural_size(graph: Graph) -> tuple[float, float]:
     """The picture's width and height in px at 100 % (Graphviz's own layout, without the `size` cap)."""
     attrs = {k: v for k, v in graph.graph_attr.items() if k != "size"}
-    probe = Graph(name="graph", graph_attr=attrs, body=graph.body, node_attr=graph.node_attr,
-                  edge_attr=graph.edge_attr)
+    probe = Graph(name="graph", graph_attr=attrs, body=graph.body, node_attr=graph.node_attr, edge_attr=graph.edge_attr)
     first = probe.pipe(format="plain", encoding="utf-8").split("\n", 1)[0].split()
     return float(first[2]) * PX_PER_INCH, float(first[3]) * PX_PER_INCH
 

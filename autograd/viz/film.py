@@ -57,8 +57,17 @@ class TrainingFilm:
     units: at most this many units of a layer are drawn.
     """
 
-    def __init__(self, model: Any, every: int = 10, inputs: Any = None, targets: Any = None,
-                 max_frames: int = 60, title: str | None = None, units: int = 16, grid: int = 40) -> None:
+    def __init__(
+        self,
+        model: Any,
+        every: int = 10,
+        inputs: Any = None,
+        targets: Any = None,
+        max_frames: int = 60,
+        title: str | None = None,
+        units: int = 16,
+        grid: int = 40,
+    ) -> None:
         if not hasattr(model, "named_parameters"):
             raise TypeError(f"TrainingFilm records an nn.Module, got {type(model).__name__}")
         if not isinstance(every, int) or every < 1:
@@ -86,8 +95,15 @@ class TrainingFilm:
             if name.endswith("weight") and p.ndim == 2:
                 prefix = name[: -len("weight")]
                 bias = params.get(prefix + "bias")
-                layers.append({"name": prefix.rstrip(".") or "layer", "weight": name, "w": p,
-                               "bias": prefix + "bias" if bias is not None else None, "b": bias})
+                layers.append(
+                    {
+                        "name": prefix.rstrip(".") or "layer",
+                        "weight": name,
+                        "w": p,
+                        "bias": prefix + "bias" if bias is not None else None,
+                        "b": bias,
+                    }
+                )
         self.chain = all(a["w"].shape[0] == b["w"].shape[1] for a, b in zip(layers, layers[1:])) and bool(layers)
         self.params = [(name, p) for name, p in params.items()]
         return layers
@@ -159,19 +175,29 @@ class TrainingFilm:
         for name, p in self.params:
             g = p.grad.numpy() if p.grad is not None else None
             v = p.numpy()
-            frame["params"].append({"name": clean(name), "shape": list(v.shape),
-                                    "mean": _round(v.mean()) if v.size else None,
-                                    "min": _round(v.min()) if v.size else None,
-                                    "max": _round(v.max()) if v.size else None,
-                                    "grad_norm": _round(np.sqrt((g * g).sum())) if g is not None else None})
+            frame["params"].append(
+                {
+                    "name": clean(name),
+                    "shape": list(v.shape),
+                    "mean": _round(v.mean()) if v.size else None,
+                    "min": _round(v.min()) if v.size else None,
+                    "max": _round(v.max()) if v.size else None,
+                    "grad_norm": _round(np.sqrt((g * g).sum())) if g is not None else None,
+                }
+            )
         if self.chain:
             for k, layer in enumerate(self.layers):
                 rows, cols = self.shown[k + 1], self.shown[k]
                 w = layer["w"].numpy()[np.ix_(rows, cols)]
                 gw = layer["w"].grad.numpy()[np.ix_(rows, cols)] if layer["w"].grad is not None else None
                 b = layer["b"].numpy()[rows] if layer["b"] is not None else None
-                frame["layers"].append({"w": _round(w), "gw": _round(gw) if gw is not None else None,
-                                        "b": _round(b) if b is not None else None})
+                frame["layers"].append(
+                    {
+                        "w": _round(w),
+                        "gw": _round(gw) if gw is not None else None,
+                        "b": _round(b) if b is not None else None,
+                    }
+                )
             frame["activations"] = self._activations()
         frame["regions"] = self._regions()
         self.frames.append(frame)
@@ -195,27 +221,38 @@ class TrainingFilm:
         if self.chain and self.shown is not None:
             sizes = [self.layers[0]["w"].shape[1]] + [layer["w"].shape[0] for layer in self.layers]
             names = ["inputs"] + [layer["name"] for layer in self.layers]
-            columns = [{"name": clean(n), "size": int(s), "units": idx.tolist()}
-                       for n, s, idx in zip(names, sizes, self.shown)]
+            columns = [
+                {"name": clean(n), "size": int(s), "units": idx.tolist()} for n, s, idx in zip(names, sizes, self.shown)
+            ]
         every = max(1, -(-len(self.losses) // MAX_LOSS_POINTS))  # the curve: at most MAX_LOSS_POINTS means
         curve = []
         for k in range(0, len(self.losses), every):
-            part = [v for v in self.losses[k:k + every] if v is not None]
+            part = [v for v in self.losses[k : k + every] if v is not None]
             curve.append(float(f"{sum(part) / len(part):.4g}") if part else None)
-        return {"title": self.title, "losses": curve, "loss_every": every, "steps": len(self.losses),
-                "frames": self.frames, "columns": columns, "points": points, "grid": self.grid}
+        return {
+            "title": self.title,
+            "losses": curve,
+            "loss_every": every,
+            "steps": len(self.losses),
+            "frames": self.frames,
+            "columns": columns,
+            "points": points,
+            "grid": self.grid,
+        }
 
     def page(self) -> Page:
         """The film as a `Page` (displays inline in Jupyter; `.save(path)` writes it)."""
         if not self.frames:
-            raise RuntimeError("this film has no frames yet: call film.record(loss) in the training loop "
-                               "(after loss.backward(), before opt.step())")
+            raise RuntimeError(
+                "this film has no frames yet: call film.record(loss) in the training loop "
+                "(after loss.backward(), before opt.step())"
+            )
         blob = json.dumps(self.data(), separators=(",", ":"), allow_nan=False)
         blob = blob.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # safe in <script>
-        body = (f'<script type="application/json" id="film-data">{blob}</script>'
-                + template("film.html"))
-        text = page(self.title, body, template("film.js"), len(self.frames) - 1, "film", unit="frame",
-                    css=template("film.css"))
+        body = f'<script type="application/json" id="film-data">{blob}</script>' + template("film.html")
+        text = page(
+            self.title, body, template("film.js"), len(self.frames) - 1, "film", unit="frame", css=template("film.css")
+        )
         return Page(text, 720, self.title)
 
     def html(self, path: str | os.PathLike | None = None) -> Path | str:

@@ -20,8 +20,10 @@ from autograd.viz.model import GraphModel, one_line, op_name, wrt
 
 __all__ = ["draw_graph", "backward_frames", "Frame", "GradState", "frames_of"]
 
-STALE_NOTE = ("gradients not recomputed ({why}); the parameters show the .grad that backward() left. "
-              "Draw before opt.step() to see every gradient.")
+STALE_NOTE = (
+    "gradients not recomputed ({why}); the parameters show the .grad that backward() left. "
+    "Draw before opt.step() to see every gradient."
+)
 
 
 @dataclass
@@ -109,18 +111,33 @@ def gradients(g: GraphModel, grad: Any, edge_labels: str) -> tuple[GradState, st
         steps = backward_steps(g, seed)
     except RuntimeError as e:
         why = "a value was changed in place since the forward pass" if "inplace" in str(e) else str(e)[:120]
-        state = GradState({i: t.grad.numpy() for i, t in enumerate(g.nodes)
-                           if t.op is None and t.requires_grad and t.grad is not None})
+        state = GradState(
+            {
+                i: t.grad.numpy()
+                for i, t in enumerate(g.nodes)
+                if t.op is None and t.requires_grad and t.grad is not None
+            }
+        )
         return state, STALE_NOTE.format(why=why)
     for step in steps:
         state.add(g, step)
     return state, None
 
 
-def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, rankdir: str | None = None,
-               edge_labels: str = "grad", limit: int = 8, clusters: bool = True, collapse: int | None = None,
-               legend: bool = True, grad: Any = None, title: str | None = None,
-               width: int | None = COLUMN_PX) -> Graph:
+def draw_graph(
+    root: Tensor,
+    show_data: bool = True,
+    show_grad: bool = True,
+    rankdir: str | None = None,
+    edge_labels: str = "grad",
+    limit: int = 8,
+    clusters: bool = True,
+    collapse: int | None = None,
+    legend: bool = True,
+    grad: Any = None,
+    title: str | None = None,
+    width: int | None = COLUMN_PX,
+) -> Graph:
     """The graph that computed `root`, as a `graphviz.Digraph` (`.render(path, format="svg")`, `.source`).
 
     Works before and after `root.backward()` (micrograd's order: `loss.backward(); draw_graph(loss)`).
@@ -158,16 +175,18 @@ class Frame:
 
     graph: Graph
     title: str
-    ran: str          # "y = relu(a)": the op whose VJP ran ("" for the forward frame)
-    upstream: str     # "ḡ = ∂L/∂y = 6"
+    ran: str  # "y = relu(a)": the op whose VJP ran ("" for the forward frame)
+    upstream: str  # "ḡ = ∂L/∂y = 6"
     produced: list[str]
 
 
 def frames_of(root: Tensor, grad: Any, opts: Options, fit: bool) -> list[Frame]:
     """The forward frame and one frame per backward step, all in the layout chosen for the first."""
     if not isinstance(root, Tensor) or not root.requires_grad:
-        raise RuntimeError("the output does not require grad: there is no backward pass to show "
-                           "(make an input with requires_grad=True)")
+        raise RuntimeError(
+            "the output does not require grad: there is no backward pass to show "
+            "(make an input with requires_grad=True)"
+        )
     g = GraphModel(root)
     seed = _seed(root, grad)
     state = start(g, seed, opts.edge_labels)
@@ -187,18 +206,28 @@ def frames_of(root: Tensor, grad: Any, opts: Options, fit: bool) -> list[Frame]:
         args = ", ".join(g.names[p] for p in g.parents[j])
         ran = f"{g.names[j]} = {op_name(node)}({args})"
         upstream = f"ḡ = ∂{out}/∂{wrt(g.names[j])} = {one_line(step.g, limit)}"
-        produced = [f"∂{out}/∂{wrt(g.names[g.parents[j][s]])} += {one_line(gi, limit)}"
-                    for s, gi in step.produced.items()]
+        produced = [
+            f"∂{out}/∂{wrt(g.names[g.parents[j][s]])} += {one_line(gi, limit)}" for s, gi in step.produced.items()
+        ]
         title = f"step {k} of {n}: the VJP of {op_name(node)} at {g.names[j]}"
         caption = f"{title}: {upstream}  →  " + ";  ".join(produced)
-        frames.append(Frame(render(g, state, opts, current=j, caption=caption, frames=True), title, ran,
-                            upstream, produced))
+        frames.append(
+            Frame(render(g, state, opts, current=j, caption=caption, frames=True), title, ran, upstream, produced)
+        )
     return frames
 
 
-def backward_frames(root: Tensor, grad: Any = None, show_data: bool = True, rankdir: str | None = None,
-                    edge_labels: str = "grad", limit: int = 8, clusters: bool = True,
-                    legend: bool = True, width: int | None = COLUMN_PX) -> list[Graph]:
+def backward_frames(
+    root: Tensor,
+    grad: Any = None,
+    show_data: bool = True,
+    rankdir: str | None = None,
+    edge_labels: str = "grad",
+    limit: int = 8,
+    clusters: bool = True,
+    legend: bool = True,
+    width: int | None = COLUMN_PX,
+) -> list[Graph]:
     """One picture per step of the backward pass, in the order the engine computes gradients.
 
     Frame 0 is the forward graph with the seed ∂L/∂L = 1 on the output; frame k shows the

@@ -30,10 +30,21 @@ import numpy as np
 from autograd.engine import Parameter, Tensor, inputs_of, is_freed, walk
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-SYMBOLS = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "matmul": "@", "pow": "**", "pow_scalar": "**",
-           "neg": "−", "relu": "ReLU", "exp": "exp", "log": "ln"}
+SYMBOLS = {
+    "add": "+",
+    "sub": "−",
+    "mul": "×",
+    "div": "÷",
+    "matmul": "@",
+    "pow": "**",
+    "pow_scalar": "**",
+    "neg": "−",
+    "relu": "ReLU",
+    "exp": "exp",
+    "log": "ln",
+}
 INFIX = {"add", "sub", "mul", "div", "matmul", "pow", "pow_scalar"}
-MAX_NAME = 40       # characters of a shown name
+MAX_NAME = 40  # characters of a shown name
 MAX_EXPRESSION = 18  # an intermediate is named by its expression up to this length
 
 
@@ -53,7 +64,7 @@ def clean(text: Any, limit: int = MAX_NAME) -> str:
         else:
             out.append(ch)
     s = "".join(out).strip()
-    return s if len(s) <= limit else s[:limit - 1] + "…"
+    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 def num(x: Any) -> str:
@@ -83,8 +94,9 @@ def values(a: Any, limit: int) -> list[str]:
     if a.size == 0:
         return ["(empty)"]
     if a.size <= limit:
-        return np.array2string(a, separator=" ", max_line_width=48,
-                               formatter={"float_kind": _short, "int_kind": str}).splitlines()
+        return np.array2string(
+            a, separator=" ", max_line_width=48, formatter={"float_kind": _short, "int_kind": str}
+        ).splitlines()
     if a.dtype.kind == "b":
         return [f"{int(a.sum())} of {a.size} true"]
     finite = np.isfinite(a) if a.dtype.kind == "f" else None
@@ -147,8 +159,11 @@ class GraphModel:
         self.freed = [t.op is not None and not self.parents[i] for i, t in enumerate(nodes)]
         self.walked = any(is_freed(t) for t in nodes)  # a backward without retain_graph went through
         self.roles = [self._role(i) for i in range(len(nodes))]
-        self.folded = {i for i, t in enumerate(nodes)
-                       if fold_scalars and self.roles[i] == "constant" and t.numel() == 1 and self.consumers[i]}
+        self.folded = {
+            i
+            for i, t in enumerate(nodes)
+            if fold_scalars and self.roles[i] == "constant" and t.numel() == 1 and self.consumers[i]
+        }
         self.scopes = [self._scope(i) for i in range(len(nodes))]
         self.names: list[str] = []
         self.counted: set[int] = set()  # nodes named by op and position (relu₁): never part of an expression
@@ -156,8 +171,10 @@ class GraphModel:
         for i in range(len(nodes)):
             self.names.append(self._name(i, counts))
         # how many gradient contributions each node will receive (one per edge into a recorded op)
-        self.needed = [sum(1 for j in self.consumers[i] if nodes[j].requires_grad) if t.requires_grad else 0
-                       for i, t in enumerate(nodes)]
+        self.needed = [
+            sum(1 for j in self.consumers[i] if nodes[j].requires_grad) if t.requires_grad else 0
+            for i, t in enumerate(nodes)
+        ]
 
     def has_op(self, i: int) -> bool:
         """True when node i is drawn with an op ellipse (it was computed and its inputs are known)."""

@@ -17,8 +17,10 @@ from autograd.viz.dot import has_dot
 
 PIP_NAMES = {"sklearn": "scikit-learn", "IPython": "ipython", "matplotlib": "matplotlib", "nn": "teachgrad"}
 INSTALL = "pip install 'teachgrad[notebooks]'  (in the repository: pip install -e '.[notebooks]')"
-NO_DOT = ("graph pictures off: install Graphviz's dot "
-          "(apt-get install graphviz, brew install graphviz, conda install graphviz)")
+NO_DOT = (
+    "graph pictures off: install Graphviz's dot "
+    "(apt-get install graphviz, brew install graphviz, conda install graphviz)"
+)
 
 
 def missing_modules(needs: Sequence[str]) -> list[str]:
@@ -41,8 +43,9 @@ def notebook(needs: Sequence[str] = ("matplotlib",), quiet: bool = False) -> str
     one_blas_thread()
     import autograd
 
-    line = (f"teachgrad {autograd.__version__}: BLAS on one thread; "
-            + ("graph pictures inline" if has_dot() else NO_DOT))
+    line = f"teachgrad {autograd.__version__}: BLAS on one thread; " + (
+        "graph pictures inline" if has_dot() else NO_DOT
+    )
     if not quiet:
         print(line)
     return line

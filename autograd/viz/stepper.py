@@ -33,8 +33,16 @@ def template(name: str) -> str:
 
 def page(title: str, body: str, script: str, last: int, kind: str, unit: str = "step", css: str = "") -> str:
     """A whole page from the shared shell: title, controls for frames 0..last, body, and its script."""
-    parts = {"title": html.escape(title), "css": template("page.css") + css, "kind": kind, "last": str(last),
-             "unit": unit, "body": body, "player": template("player.js"), "script": script}
+    parts = {
+        "title": html.escape(title),
+        "css": template("page.css") + css,
+        "kind": kind,
+        "last": str(last),
+        "unit": unit,
+        "body": body,
+        "player": template("player.js"),
+        "script": script,
+    }
     return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], template("page.html"))
 
 
@@ -59,10 +67,12 @@ class Page:
     def iframe(self) -> str:
         """The page as an `<iframe srcdoc>` element: what a notebook cell shows."""
         srcdoc = html.escape(self.text, quote=True).replace("\n", "&#10;")  # one line: Markdown keeps it whole
-        return (f'<iframe srcdoc="{srcdoc}" title="{html.escape(self.title)}" '
-                f'sandbox="allow-scripts" loading="lazy" '
-                f'style="width: 100%; height: {self.height}px; border: 1px solid #cbd5e1; border-radius: 6px">'
-                "</iframe>")
+        return (
+            f'<iframe srcdoc="{srcdoc}" title="{html.escape(self.title)}" '
+            f'sandbox="allow-scripts" loading="lazy" '
+            f'style="width: 100%; height: {self.height}px; border: 1px solid #cbd5e1; border-radius: 6px">'
+            "</iframe>"
+        )
 
     def _repr_html_(self) -> str:
         return self.iframe()
@@ -82,7 +92,7 @@ class Page:
 
 def inline_svg(svg: str, prefix: str) -> str:
     """A Graphviz SVG for inlining: no XML prolog, its element ids prefixed so several can share a page."""
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     return re.sub(r'\bid="', f'id="{prefix}', svg)
 
 
@@ -92,9 +102,17 @@ def shown_height(width_pt: float, height_pt: float, column: int) -> float:
     return h * min(1.0, (column - FRAME_MARGIN) / w)
 
 
-def backward_stepper(root: Tensor, grad: Any = None, title: str | None = None, show_data: bool = True,
-                     rankdir: str | None = None, edge_labels: str = "grad", limit: int = 8, clusters: bool = True,
-                     width: int | None = COLUMN_PX) -> Page:
+def backward_stepper(
+    root: Tensor,
+    grad: Any = None,
+    title: str | None = None,
+    show_data: bool = True,
+    rankdir: str | None = None,
+    edge_labels: str = "grad",
+    limit: int = 8,
+    clusters: bool = True,
+    width: int | None = COLUMN_PX,
+) -> Page:
     """The backward pass of `root`, step by step, as one page; in a notebook it shows inline.
 
     The page holds the forward graph and every backward frame as inline SVG (all in one
@@ -110,21 +128,34 @@ def backward_stepper(root: Tensor, grad: Any = None, title: str | None = None, s
     figures, tallest = [], 0.0
     for k, f in enumerate(frames):
         items = "".join(f"<li>{html.escape(p)}</li>" for p in f.produced)
-        info = (f'<p class="title">{html.escape(f.title)}</p>'
-                + (f'<p><span class="k">VJP ran at</span> <code>{html.escape(f.ran)}</code></p>' if f.ran else "")
-                + f'<p><span class="k">received</span> <code>{html.escape(f.upstream)}</code></p>'
-                + (f'<p><span class="k">produced</span></p><ul>{items}</ul>' if items else ""))
+        info = (
+            f'<p class="title">{html.escape(f.title)}</p>'
+            + (f'<p><span class="k">VJP ran at</span> <code>{html.escape(f.ran)}</code></p>' if f.ran else "")
+            + f'<p><span class="k">received</span> <code>{html.escape(f.upstream)}</code></p>'
+            + (f'<p><span class="k">produced</span></p><ul>{items}</ul>' if items else "")
+        )
         svg = f.graph.pipe(format="svg", encoding="utf-8")
         tallest = max(tallest, shown_height(*svg_size(svg), width or COLUMN_PX) + 26 * len(f.produced) + 150)
-        figures.append(f'<figure class="frame" id="frame-{k}" data-step="{k}"{" hidden" if k else ""}>'
-                       f'<div class="info">{info}</div>{inline_svg(svg, f"f{k}-")}</figure>')
+        figures.append(
+            f'<figure class="frame" id="frame-{k}" data-step="{k}"{" hidden" if k else ""}>'
+            f'<div class="info">{info}</div>{inline_svg(svg, f"f{k}-")}</figure>'
+        )
     text = page(title, "\n".join(figures), template("stepper.js"), len(frames) - 1, "stepper")
     return Page(text, min(1400, int(tallest) + 100), title)  # + the sticky header
 
 
-def backward_html(root: Tensor, path: str | os.PathLike | None = None, grad: Any = None, title: str | None = None,
-                  show_data: bool = True, rankdir: str | None = None, edge_labels: str = "grad", limit: int = 8,
-                  clusters: bool = True, width: int | None = COLUMN_PX) -> Page:
+def backward_html(
+    root: Tensor,
+    path: str | os.PathLike | None = None,
+    grad: Any = None,
+    title: str | None = None,
+    show_data: bool = True,
+    rankdir: str | None = None,
+    edge_labels: str = "grad",
+    limit: int = 8,
+    clusters: bool = True,
+    width: int | None = COLUMN_PX,
+) -> Page:
     """`backward_stepper(root, ...)`, written to `path` when one is given; returns the `Page`
     (which displays inline in Jupyter, and stands for its file: `Path(page)`)."""
     p = backward_stepper(root, grad, title, show_data, rankdir, edge_labels, limit, clusters, width)

@@ -35,8 +35,10 @@ class LRScheduler:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])
         elif any("initial_lr" not in g for g in optimizer.param_groups):
-            raise KeyError("resuming a scheduler (last_epoch ≥ 0) needs 'initial_lr' in every parameter group: "
-                           "load the optimizer's state dict first")
+            raise KeyError(
+                "resuming a scheduler (last_epoch ≥ 0) needs 'initial_lr' in every parameter group: "
+                "load the optimizer's state dict first"
+            )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._initial = True
@@ -88,8 +90,9 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """η ← η·γ at each epoch in `milestones` (η_e = η₀·γ^(number of milestones ≤ e))."""
 
-    def __init__(self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1,
-                 last_epoch: int = -1) -> None:
+    def __init__(
+        self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
         self.milestones = Counter(milestones)
         self.gamma = check_number({"gamma": gamma}, "gamma", "MultiStepLR")
         super().__init__(optimizer, last_epoch)
@@ -128,17 +131,24 @@ class CosineAnnealingLR(LRScheduler):
         if self._initial:
             return self._current()
         if (e - 1 - T) % (2 * T) == 0:
-            return [lr + (base - lo) * (1 - math.cos(math.pi / T)) / 2
-                    for base, lr in zip(self.base_lrs, self._current())]
-        return [(1 + math.cos(math.pi * e / T)) / (1 + math.cos(math.pi * (e - 1) / T)) * (lr - lo) + lo
-                for lr in self._current()]
+            return [
+                lr + (base - lo) * (1 - math.cos(math.pi / T)) / 2 for base, lr in zip(self.base_lrs, self._current())
+            ]
+        return [
+            (1 + math.cos(math.pi * e / T)) / (1 + math.cos(math.pi * (e - 1) / T)) * (lr - lo) + lo
+            for lr in self._current()
+        ]
 
 
 class LambdaLR(LRScheduler):
     """η_e = η₀·f(e) for a function f of the epoch (one per group, or one for all)."""
 
-    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
-                 last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
         n = len(optimizer.param_groups)
         lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
         if len(lambdas) != n:

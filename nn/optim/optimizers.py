@@ -40,11 +40,14 @@ class Optimizer:
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
-            raise TypeError("params must be an iterable of Tensors or of dicts, got a single Tensor; "
-                            "pass [p] or model.parameters()")
+            raise TypeError(
+                "params must be an iterable of Tensors or of dicts, got a single Tensor; pass [p] or model.parameters()"
+            )
         if isinstance(params, (set, frozenset)):
-            raise TypeError("optimizer parameters must be an ordered collection (a list), not a set: a set's "
-                            "order changes between runs")
+            raise TypeError(
+                "optimizer parameters must be an ordered collection (a list), not a set: a set's "
+                "order changes between runs"
+            )
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -61,8 +64,10 @@ class Optimizer:
         if params is None:
             raise ValueError("a parameter group needs a 'params' entry")
         if isinstance(params, (set, frozenset)):
-            raise TypeError("optimizer parameters must be an ordered collection (a list), not a set: a set's "
-                            "order changes between runs")
+            raise TypeError(
+                "optimizer parameters must be an ordered collection (a list), not a set: a set's "
+                "order changes between runs"
+            )
         params = [params] if isinstance(params, Tensor) else list(params)
         if not params:
             raise ValueError("optimizer got an empty parameter list")
@@ -71,16 +76,21 @@ class Optimizer:
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but parameter {i} is a {type(p).__name__}")
             if not p.is_leaf:
-                raise ValueError(f"can't optimize a non-leaf Tensor (parameter {i}, {_called(p)}): optimise the "
-                                 "leaf it was computed from")
+                raise ValueError(
+                    f"can't optimize a non-leaf Tensor (parameter {i}, {_called(p)}): optimise the "
+                    "leaf it was computed from"
+                )
             if id(p) in seen:
-                raise ValueError(f"parameter {i} ({_called(p)}) was given to the optimizer twice; each step "
-                                 "would move it twice. Pass each parameter once (model.parameters() does)")
+                raise ValueError(
+                    f"parameter {i} ({_called(p)}) was given to the optimizer twice; each step "
+                    "would move it twice. Pass each parameter once (model.parameters() does)"
+                )
             seen[id(p)] = i
         unknown = sorted(set(param_group) - set(self.defaults) - {"params", "initial_lr"})
         if unknown:
-            raise TypeError(f"{type(self).__name__} has no hyper-parameter {unknown[0]!r}; it has "
-                            f"{sorted(self.defaults)}")
+            raise TypeError(
+                f"{type(self).__name__} has no hyper-parameter {unknown[0]!r}; it has {sorted(self.defaults)}"
+            )
         group = {**self.defaults, **param_group, "params": params}
         self._check(group)
         self.param_groups.append(group)
@@ -128,8 +138,10 @@ class Optimizer:
         """The learning rate when every group shares one (a convenience; PyTorch spells it param_groups[0]["lr"])."""
         rates = {g["lr"] for g in self.param_groups}
         if len(rates) != 1:
-            raise AttributeError(f"the parameter groups have different learning rates {sorted(rates)}; read "
-                                 "optimizer.param_groups[i]['lr']")
+            raise AttributeError(
+                f"the parameter groups have different learning rates {sorted(rates)}; read "
+                "optimizer.param_groups[i]['lr']"
+            )
         return rates.pop()
 
     @lr.setter
@@ -161,13 +173,16 @@ class Optimizer:
         except (KeyError, TypeError):
             raise ValueError("an optimizer state dict needs 'state' and 'param_groups' entries") from None
         if len(saved_groups) != len(self.param_groups):
-            raise ValueError(f"the state dict has {len(saved_groups)} parameter groups, this optimizer "
-                             f"{len(self.param_groups)}")
+            raise ValueError(
+                f"the state dict has {len(saved_groups)} parameter groups, this optimizer {len(self.param_groups)}"
+            )
         params: dict[Any, Tensor] = {}
         for i, (mine, saved) in enumerate(zip(self.param_groups, saved_groups)):
             if len(saved["params"]) != len(mine["params"]):
-                raise ValueError(f"parameter group {i} of the state dict holds {len(saved['params'])} parameters, "
-                                 f"this optimizer's {len(mine['params'])}")
+                raise ValueError(
+                    f"parameter group {i} of the state dict holds {len(saved['params'])} parameters, "
+                    f"this optimizer's {len(mine['params'])}"
+                )
             params.update(zip(saved["params"], mine["params"]))
         new_state: dict[Tensor, dict[str, Any]] = {}
         for key, entries in saved_state.items():
@@ -235,18 +250,38 @@ class SGD(Optimizer):
     (b = d at the first step), then d = b, or d + μb with `nesterov=True`.
     """
 
-    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-                 weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False) -> None:
-        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize))
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                momentum=momentum,
+                dampening=dampening,
+                weight_decay=weight_decay,
+                nesterov=nesterov,
+                maximize=maximize,
+            ),
+        )
 
     def _check(self, group: dict[str, Any]) -> None:
         super()._check(group)
         for key in ("momentum", "dampening", "weight_decay"):
             check_number(group, key, "SGD")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
-            raise ValueError("SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got "
-                             f"momentum={group['momentum']}, dampening={group['dampening']}")
+            raise ValueError(
+                "SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got "
+                f"momentum={group['momentum']}, dampening={group['dampening']}"
+            )
 
     def _update(self, p: Tensor, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
         wd, mu = group["weight_decay"], group["momentum"]
@@ -274,11 +309,20 @@ class Adam(Optimizer):
 
     _decoupled = False
 
-    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                                      maximize=maximize))
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(
+            params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize)
+        )
 
     def _check(self, group: dict[str, Any]) -> None:
         super()._check(group)
@@ -306,8 +350,8 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             vmax = _buffer(state, "max_exp_avg_sq", p)
             v = np.maximum(vmax, v, out=vmax)
-        denom = np.sqrt(v) / math.sqrt(1 - b2 ** t) + group["eps"]
-        p.sub_((lr / (1 - b1 ** t)) * m / denom)
+        denom = np.sqrt(v) / math.sqrt(1 - b2**t) + group["eps"]
+        p.sub_((lr / (1 - b1**t)) * m / denom)
 
 
 class AdamW(Adam):
@@ -316,9 +360,17 @@ class AdamW(Adam):
 
     _decoupled = True
 
-    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
 
 
@@ -329,11 +381,30 @@ class RMSprop(Optimizer):
     b ← μb + g/(√s + ε), θ ← θ − ηb.
     """
 
-    def __init__(self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, *,
-                 maximize: bool = False) -> None:
-        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                                      centered=centered, maximize=maximize))
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                alpha=alpha,
+                eps=eps,
+                weight_decay=weight_decay,
+                momentum=momentum,
+                centered=centered,
+                maximize=maximize,
+            ),
+        )
 
     def _check(self, group: dict[str, Any]) -> None:
         super()._check(group)
@@ -370,10 +441,28 @@ class Adagrad(Optimizer):
     """Adagrad (Duchi et al.), as torch.optim.Adagrad: s ← s + g², θ ← θ − η_t·g/(√s + ε),
     η_t = η/(1 + (t − 1)·lr_decay); s starts at `initial_accumulator_value`."""
 
-    def __init__(self, params: Iterable[Any], lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
-                 initial_accumulator_value: float = 0.0, eps: float = 1e-10, *, maximize: bool = False) -> None:
-        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                                      initial_accumulator_value=initial_accumulator_value, eps=eps, maximize=maximize))
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                lr_decay=lr_decay,
+                weight_decay=weight_decay,
+                initial_accumulator_value=initial_accumulator_value,
+                eps=eps,
+                maximize=maximize,
+            ),
+        )
         for group in self.param_groups:  # as PyTorch: the state exists from the start
             for p in group["params"]:
                 self.state[p] = {"step": 0}

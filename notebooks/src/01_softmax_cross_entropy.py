@@ -16,8 +16,10 @@
 try:  # the first thing: is the package there?  (one line says what to install if not)
     from autograd import viz
 except ImportError as e:
-    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
-                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+    raise ImportError(
+        "this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+        "(from a clone of the repository: pip install -e '.[notebooks]')"
+    ) from e
 viz.notebook(needs=["matplotlib"])  # one BLAS thread, pictures inline; says what is missing
 
 import matplotlib.pyplot as plt
@@ -67,11 +69,11 @@ np.set_printoptions(precision=4, suppress=True)
 # $e_i$ returns row $i$ of the Jacobian.  **Change `theta` and rerun.**
 
 # %%
-theta = np.array([2.0, 1.0, 0.1, -1.0])            # logits: try other values, other lengths
+theta = np.array([2.0, 1.0, 0.1, -1.0])  # logits: try other values, other lengths
 
 y_hat = np.exp(theta - theta.max())
 y_hat /= y_hat.sum()
-J_hand = np.diag(y_hat) - np.outer(y_hat, y_hat)   # eq. 1.4
+J_hand = np.diag(y_hat) - np.outer(y_hat, y_hat)  # eq. 1.4
 J_engine = autograd.jacobian(softmax, Tensor(theta))
 
 print("ŷ =", y_hat)
@@ -133,11 +135,11 @@ plt.show()
 # * **the engine, fused**: `cross_entropy(θ, y)`, one node whose backward *is* $\hat y - y$.
 
 # %%
-c = 0                                   # the true class: try others
-y = np.eye(len(theta))[c]               # one-hot target
+c = 0  # the true class: try others
+y = np.eye(len(theta))[c]  # one-hot target
 
-grad_long = J_hand.T @ (-y / y_hat)     # chain rule with the full Jacobian
-grad_short = y_hat - y                  # eq. 1.5
+grad_long = J_hand.T @ (-y / y_hat)  # chain rule with the full Jacobian
+grad_short = y_hat - y  # eq. 1.5
 
 th_unfused = Tensor(theta, requires_grad=True, name="θ")
 y_hat_t = softmax(th_unfused)
@@ -145,7 +147,7 @@ y_hat_t.name = "ŷ"
 L_unfused = -(Tensor(y, name="y") * y_hat_t.log()).sum()
 L_unfused.name = "L"
 L_unfused.backward()
-graph_unfused = viz.draw_graph(L_unfused)   # drawn after backward(), as in micrograd: the gradients just computed
+graph_unfused = viz.draw_graph(L_unfused)  # drawn after backward(), as in micrograd: the gradients just computed
 
 th_fused = Tensor(theta, requires_grad=True, name="θ")
 L_fused = cross_entropy(th_fused, y)
@@ -205,6 +207,7 @@ display(graph_fused)
 #
 # Below: two classes, the target is class 0, and the *wrong* class has a logit `gap` above it.  The exact loss is
 # $\log(1 + e^{\text{gap}}) \approx \text{gap}$.
+
 
 # %%
 def naive_softmax(t):

@@ -13,8 +13,10 @@
 try:  # the first thing: is the package there?  (one line says what to install if not)
     from autograd import viz
 except ImportError as e:
-    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
-                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+    raise ImportError(
+        "this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+        "(from a clone of the repository: pip install -e '.[notebooks]')"
+    ) from e
 viz.notebook(needs=["matplotlib"])  # one BLAS thread, pictures inline; says what is missing
 
 import matplotlib.pyplot as plt
@@ -32,7 +34,7 @@ from autograd import Tensor
 # **Change the four numbers** and rerun everything below; every check adapts.
 
 # %%
-x0, m0, b0, y_star0 = 2.0, 3.0, 1.0, 4.0      # the report's example: a = 7 > 0
+x0, m0, b0, y_star0 = 2.0, 3.0, 1.0, 4.0  # the report's example: a = 7 > 0
 
 
 def forward(x: float, m: float, b: float, y_star: float):
@@ -90,17 +92,20 @@ viz.draw_graph(L, edge_labels="both")
 #
 # As code, a direct transcription:
 
+
 # %%
 def by_hand(x: float, m: float, b: float, y_star: float) -> dict[str, float]:
     """Equations 7–12 of report 000, written out."""
     a = x * m + b
     y = max(0.0, a)
-    dL_dy = 2 * (y - y_star)                  # (8)
-    dy_da = 1.0 if a > 0 else 0.0             # (7)
-    return {"b": dL_dy * dy_da * 1,           # (10)
-            "m": dL_dy * dy_da * x,           # (11)
-            "x": dL_dy * dy_da * m,           # (12)
-            "y*": 2 * (y_star - y)}           # (9)
+    dL_dy = 2 * (y - y_star)  # (8)
+    dy_da = 1.0 if a > 0 else 0.0  # (7)
+    return {
+        "b": dL_dy * dy_da * 1,  # (10)
+        "m": dL_dy * dy_da * x,  # (11)
+        "x": dL_dy * dy_da * m,  # (12)
+        "y*": 2 * (y_star - y),
+    }  # (9)
 
 
 def by_engine(x: float, m: float, b: float, y_star: float) -> dict[str, float]:
@@ -207,12 +212,11 @@ def step():
     a = leaves["x"] * leaves["m"] + leaves["b"]
     y = a.relu()
     L = (y - leaves["y*"]) ** 2
-    a.name, y.name, L.name = "a", "y", "L"
     L.backward()
     return L
 
 
-step()           # the first call runs the engine and writes the program
+step()  # the first call runs the engine and writes the program (named after step's own variables)
 step.show()
 
 # %% [markdown]

@@ -13,8 +13,10 @@
 try:  # the first thing: is the package there?  (one line says what to install if not)
     from autograd import viz
 except ImportError as e:
-    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
-                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+    raise ImportError(
+        "this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+        "(from a clone of the repository: pip install -e '.[notebooks]')"
+    ) from e
 viz.notebook(needs=["matplotlib"])  # one BLAS thread, pictures inline; says what is missing
 
 import time
@@ -34,13 +36,14 @@ from autograd import Tensor
 # ("complex circular boundaries"), two are separate blobs.  We generate data of that kind.  **Change `S` or the
 # noise and rerun.**
 
+
 # %%
 def make_data(S: int, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """S points: classes 0–2 are a disc and two rings around the origin (radii 0–1, 1–2, 2–3, with radial noise),
     classes 3 and 4 are Gaussian blobs to the right."""
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 5, size=S)
-    r = rng.uniform(y, y + 1.0) + noise * rng.standard_normal(S)          # class k lives at radius k..k+1
+    r = rng.uniform(y, y + 1.0) + noise * rng.standard_normal(S)  # class k lives at radius k..k+1
     phi = rng.uniform(0, 2 * np.pi, S)
     X = np.stack([r * np.cos(phi), r * np.sin(phi)], axis=1)
     blobs = {3: (4.5, 2.0), 4: (4.5, -2.0)}
@@ -52,7 +55,7 @@ def make_data(S: int, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, n
 S = 600
 X, y = make_data(S)
 X_test, y_test = make_data(400, seed=1)
-Y = np.eye(5)[y]                                                          # one-hot targets y^OH
+Y = np.eye(5)[y]  # one-hot targets y^OH
 
 plt.figure(figsize=(5, 4))
 plt.scatter(*X.T, c=y, cmap="tab10", vmax=9, s=12)
@@ -129,6 +132,7 @@ viz.draw_graph(loss_fn(model(Tensor(X[:4], name="x")), y[:4]))
 # rows of matrices ($X$ is $S\times2$, $\Delta_1$ is $S\times5$, …) the sums over $s$ become matrix products:
 # $\sum_s \delta_1^{(s)}\mathbf{a}^{(1)(s)\top} = \Delta_1^\top A_1$.
 
+
 # %%
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
@@ -137,15 +141,15 @@ def sigmoid(z):
 def hand_forward_backward(X, Y, W0, b0, W1, b1):
     """Loss and gradients of report 001's network in numpy, report notation (W0 is 12×2, W1 is 5×12)."""
     S = len(X)
-    Z1 = X @ W0.T + b0                     # z1 = W0 x + b0, one row per sample
-    A1 = np.logaddexp(0, Z1)               # softplus, computed stably
+    Z1 = X @ W0.T + b0  # z1 = W0 x + b0, one row per sample
+    A1 = np.logaddexp(0, Z1)  # softplus, computed stably
     Z2 = A1 @ W1.T + b1
     A2 = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
-    A2 /= A2.sum(axis=1, keepdims=True)    # softmax
+    A2 /= A2.sum(axis=1, keepdims=True)  # softmax
     loss = -np.mean(np.sum(Y * np.log(A2), axis=1))
 
-    D1 = (A2 - Y) / S                      # δ1 for every sample, with the 1/S of the mean
-    D2 = (D1 @ W1) * sigmoid(Z1)           # δ2 = (W1ᵀ δ1) ⊙ softplus'(z1)
+    D1 = (A2 - Y) / S  # δ1 for every sample, with the 1/S of the mean
+    D2 = (D1 @ W1) * sigmoid(Z1)  # δ2 = (W1ᵀ δ1) ⊙ softplus'(z1)
     grads = {"W1": D1.T @ A1, "b1": D1.sum(axis=0), "W0": D2.T @ X, "b0": D2.sum(axis=0)}
     return loss, grads
 
@@ -157,8 +161,12 @@ loss_hand, g_hand = hand_forward_backward(X, Y, W0, b0, W1, b1)
 model.zero_grad()
 loss_engine = loss_fn(model(X), y)
 loss_engine.backward()
-g_engine = {"W0": model[0].weight.grad.numpy(), "b0": model[0].bias.grad.numpy(),
-            "W1": model[2].weight.grad.numpy(), "b1": model[2].bias.grad.numpy()}
+g_engine = {
+    "W0": model[0].weight.grad.numpy(),
+    "b0": model[0].bias.grad.numpy(),
+    "W1": model[2].weight.grad.numpy(),
+    "b1": model[2].bias.grad.numpy(),
+}
 
 print(f"loss: hand {loss_hand:.12f}   engine {loss_engine.item():.12f}")
 for k in g_hand:
@@ -185,6 +193,7 @@ print("δ1/δ2 equations = engine, to 1e-10")
 #   \qquad \text{error } O(\varepsilon^2).$$
 #
 # We nudge each of the 101 parameters in turn (202 forward passes) and compare.
+
 
 # %%
 def numeric_gradients(X, Y, params: dict, eps: float = 1e-6) -> dict:
@@ -215,6 +224,7 @@ for k in g_hand:
 # differences and names the worst entry if they disagree.  Here on the report-notation network written with engine
 # operations (a small batch keeps it quick):
 
+
 # %%
 def net_loss(W0, b0, W1, b1, X=X[:30], y=y[:30]):
     a1 = (Tensor(X) @ W0.T + b0).softplus()
@@ -241,6 +251,7 @@ assert autograd.gradcheck(net_loss, inputs)
 # learning rates the report compared.  Small $\alpha$ converges slowly; large $\alpha$ is faster but can oscillate.
 # **Change `rates` or `epochs`.**
 
+
 # %%
 def train(lr: float, epochs: int, seed: int = 0) -> tuple[nn.MLP, list[float]]:
     nn.manual_seed(seed)
@@ -266,8 +277,10 @@ start = time.perf_counter()
 runs = {lr: train(lr, epochs) for lr in rates}
 print(f"{len(rates)} runs of {epochs} epochs in {time.perf_counter() - start:.1f} s")
 for lr, (net, curve) in runs.items():
-    print(f"α = {lr:<5} final loss {curve[-1]:.3f}   train acc {accuracy(net, X, y):.1%}   "
-          f"test acc {accuracy(net, X_test, y_test):.1%}")
+    print(
+        f"α = {lr:<5} final loss {curve[-1]:.3f}   train acc {accuracy(net, X, y):.1%}   "
+        f"test acc {accuracy(net, X_test, y_test):.1%}"
+    )
 
 plt.figure(figsize=(6, 3.8))
 for lr, (_, curve) in runs.items():
@@ -296,9 +309,9 @@ for _ in range(1000):
     opt.zero_grad()
     loss = loss_fn(net(X), y)
     loss.backward()
-    film.record(loss)        # after backward (the gradients of this step), before the update
+    film.record(loss)  # after backward (the gradients of this step), before the update
     opt.step()
-display(film)             # in a notebook the film plays inline; film.html("film.html") writes it to a file
+display(film)  # in a notebook the film plays inline; film.html("film.html") writes it to a file
 
 # %% [markdown]
 # ## 6. Decision boundaries
@@ -339,14 +352,17 @@ plt.show()
 # $Z_1$, $A_1$, $Z_2$ (one row per sample, as in `hand_forward_backward`); `W0, b0, W2, b2` are
 # $\mathbf{W}^{(0)}, \mathbf{b}^{(0)}, \mathbf{W}^{(1)}, \mathbf{b}^{(1)}$ (`model[0]` and `model[2]`).
 
+
 # %%
 def compiled_step(net):
     """One training step of `net` (forward, loss, backward), compiled."""
+
     @autograd.compile
     def train_step(x, targets):
         loss = loss_fn(net(x), targets)
         loss.backward()
         return loss
+
     return train_step
 
 
@@ -376,9 +392,13 @@ train_step.show()
 W0, b0, W1, b1 = model[0].weight.numpy(), model[0].bias.numpy(), model[2].weight.numpy(), model[2].bias.numpy()
 _, g_hand = hand_forward_backward(X, Y, W0, b0, W1, b1)
 model.zero_grad()
-train_step(X, y)          # the second call also runs the eager step beside it and checks they agree
-g_compiled = {"W0": model[0].weight.grad.numpy(), "b0": model[0].bias.grad.numpy(),
-              "W1": model[2].weight.grad.numpy(), "b1": model[2].bias.grad.numpy()}
+train_step(X, y)  # the second call also runs the eager step beside it and checks they agree
+g_compiled = {
+    "W0": model[0].weight.grad.numpy(),
+    "b0": model[0].bias.grad.numpy(),
+    "W1": model[2].weight.grad.numpy(),
+    "b1": model[2].bias.grad.numpy(),
+}
 for k in g_hand:
     np.testing.assert_allclose(g_compiled[k], g_hand[k], atol=1e-10, err_msg=k)
 

@@ -16,8 +16,10 @@
 try:  # the first thing: is the package there?  (one line says what to install if not)
     from autograd import viz
 except ImportError as e:
-    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
-                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+    raise ImportError(
+        "this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+        "(from a clone of the repository: pip install -e '.[notebooks]')"
+    ) from e
 viz.notebook(needs=["matplotlib", "sklearn"])  # one BLAS thread, pictures inline; says what is missing
 
 import time
@@ -35,7 +37,7 @@ from autograd import Tensor
 
 # %%
 digits = load_digits()
-X_all = digits.data / 16.0                     # 64 pixels in [0, 1]
+X_all = digits.data / 16.0  # 64 pixels in [0, 1]
 y_all = digits.target
 order = np.random.default_rng(0).permutation(len(X_all))
 X_train, y_train = X_all[order[:1000]], y_all[order[:1000]]
@@ -75,6 +77,7 @@ plt.show()
 # $x\,\delta^\top$; `nn.Linear` stores its weight as PyTorch does, (out, in) = hidden × inputs, so we compare with
 # `weight.T`.)
 
+
 # %%
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
@@ -86,10 +89,10 @@ def hand_gradients(x, t, W, b, V, c) -> dict:
     o = V.T @ h + c
     y = np.exp(o - o.max())
     y /= y.sum()
-    d_o = y - t                           # 1.6
-    d_h = V @ d_o                         # 1.9
-    d_z = d_h * h * (1 - h)               # 1.10
-    return {"W": np.outer(x, d_z), "b": d_z, "V": np.outer(h, d_o), "c": d_o}   # 1.11, 1.12, 1.8, 1.7
+    d_o = y - t  # 1.6
+    d_h = V @ d_o  # 1.9
+    d_z = d_h * h * (1 - h)  # 1.10
+    return {"W": np.outer(x, d_z), "b": d_z, "V": np.outer(h, d_o), "c": d_o}  # 1.11, 1.12, 1.8, 1.7
 
 
 def make_model(hidden: int = 32, seed: int = 0) -> nn.MLP:
@@ -106,8 +109,12 @@ def engine_gradients(model, X, y) -> dict:
 
 
 model = make_model()
-params = {"W": model[0].weight.numpy().T, "b": model[0].bias.numpy(), "V": model[2].weight.numpy().T,
-          "c": model[2].bias.numpy()}
+params = {
+    "W": model[0].weight.numpy().T,
+    "b": model[0].bias.numpy(),
+    "V": model[2].weight.numpy().T,
+    "c": model[2].bias.numpy(),
+}
 g_hand = hand_gradients(X_train[0], np.eye(10)[y_train[0]], **params)
 g_engine = engine_gradients(model, X_train[:1], y_train[:1])
 for k in g_hand:
@@ -147,8 +154,9 @@ def evaluate(model, X, y) -> tuple[float, float]:
         return loss_fn(logits, y).item(), float((logits.numpy().argmax(axis=1) == y).mean())
 
 
-def train(lr: float, batch_size: int, epochs: int, seed: int = 0, hidden: int = 32,
-          X=X_train, y=y_train, X_v=X_val, y_v=y_val) -> dict:
+def train(
+    lr: float, batch_size: int, epochs: int, seed: int = 0, hidden: int = 32, X=X_train, y=y_train, X_v=X_val, y_v=y_val
+) -> dict:
     """Train from scratch; return per-epoch train/validation loss and accuracy (epoch 0 = before training)."""
     model = make_model(hidden, seed)
     opt = nn.optim.SGD(model.parameters(), lr=lr)
@@ -164,6 +172,7 @@ def train(lr: float, batch_size: int, epochs: int, seed: int = 0, hidden: int = 
     history["seconds"] = time.perf_counter() - start
     history["val_acc"] = evaluate(model, X_v, y_v)[1]
     return history
+
 
 # %% [markdown]
 # ## 4. SGD against mini-batch
@@ -206,7 +215,7 @@ for lr, runs in sweep.items():
     for a, key in zip(ax, ["train", "val"]):
         curves = np.array([r[key] for r in runs])
         mean, std = curves.mean(axis=0), curves.std(axis=0)
-        line, = a.plot(mean, label=f"α = {lr}")
+        (line,) = a.plot(mean, label=f"α = {lr}")
         a.fill_between(np.arange(len(mean)), mean - std, mean + std, color=line.get_color(), alpha=0.25)
 for a, key in zip(ax, ["training", "validation"]):
     a.set(xlabel="epoch", title=f"{key} loss, mean ± std over {len(seeds)} seeds")
@@ -230,24 +239,31 @@ for lr, runs in sweep.items():
 
 # %%
 few = slice(0, 60)
-h = train(lr=2.0, batch_size=60, epochs=400, hidden=64, X=X_train[few], y=y_train[few],
-          X_v=X_val[:300], y_v=y_val[:300])
+h = train(
+    lr=2.0, batch_size=60, epochs=400, hidden=64, X=X_train[few], y=y_train[few], X_v=X_val[:300], y_v=y_val[:300]
+)
 best = int(np.argmin(h["val"]))
 
 plt.figure(figsize=(6.5, 3.8))
 plt.plot(h["train"], label="training loss (60 images)")
 plt.plot(h["val"], label="validation loss (300 images)")
 plt.axvline(best, color="gray", ls="--", lw=1)
-plt.annotate(f"lowest validation loss\n(epoch {best})", (best, h["val"][best]), xytext=(best + 30, 0.9),
-             arrowprops={"arrowstyle": "->"})
+plt.annotate(
+    f"lowest validation loss\n(epoch {best})",
+    (best, h["val"][best]),
+    xytext=(best + 30, 0.9),
+    arrowprops={"arrowstyle": "->"},
+)
 plt.ylim(0, 1.2)
 plt.xlabel("epoch")
 plt.ylabel("cross-entropy")
 plt.legend()
 plt.title("over-fitting: the gap between the curves grows")
 plt.show()
-print(f"final: train loss {h['train'][-1]:.3f}, validation loss {h['val'][-1]:.3f} "
-      f"(lowest {h['val'][best]:.3f} at epoch {best}), validation accuracy {h['val_acc']:.1%}")
+print(
+    f"final: train loss {h['train'][-1]:.3f}, validation loss {h['val'][-1]:.3f} "
+    f"(lowest {h['val'][best]:.3f} at epoch {best}), validation accuracy {h['val_acc']:.1%}"
+)
 
 # %% [markdown]
 # ## Try it

@@ -15,8 +15,10 @@
 try:  # the first thing: is the package there?  (one line says what to install if not)
     from autograd import viz
 except ImportError as e:
-    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
-                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+    raise ImportError(
+        "this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+        "(from a clone of the repository: pip install -e '.[notebooks]')"
+    ) from e
 viz.notebook(needs=["matplotlib", "sklearn"])  # one BLAS thread, pictures inline; says what is missing
 
 import os
@@ -38,24 +40,37 @@ from autograd import Tensor
 # vocabulary.  We use a slice of the course's 250-word data set when it is on this machine, and otherwise sentences
 # generated from a tiny grammar (the notebook runs either way).
 
+
 # %%
 def generated_ngrams(n_sentences: int = 3000, seed: int = 0) -> dict:
     """4-grams from sentences like 'the big dog sees a cat .' (a fallback when the real data is absent)."""
     rng = np.random.default_rng(seed)
-    words = {"det": ["the", "a", "my"], "adj": ["big", "small", "old", "young"],
-             "noun": ["dog", "cat", "man", "woman", "child", "bird"], "verb": ["sees", "likes", "chases", "helps"]}
+    words = {
+        "det": ["the", "a", "my"],
+        "adj": ["big", "small", "old", "young"],
+        "noun": ["dog", "cat", "man", "woman", "child", "bird"],
+        "verb": ["sees", "likes", "chases", "helps"],
+    }
 
     def phrase():
-        return [rng.choice(words["det"])] + ([rng.choice(words["adj"])] if rng.random() < 0.5 else []) + \
-               [rng.choice(words["noun"])]
+        return (
+            [rng.choice(words["det"])]
+            + ([rng.choice(words["adj"])] if rng.random() < 0.5 else [])
+            + [rng.choice(words["noun"])]
+        )
 
     sentences = [phrase() + [rng.choice(words["verb"])] + phrase() + ["."] for _ in range(n_sentences)]
     vocab = sorted({w for s in sentences for w in s})
     index = {w: i for i, w in enumerate(vocab)}
-    grams = np.array([[index[w] for w in s[i:i + 4]] for s in sentences for i in range(len(s) - 3)])
+    grams = np.array([[index[w] for w in s[i : i + 4]] for s in sentences for i in range(len(s) - 3)])
     cut = int(0.85 * len(grams))
-    return {"vocab": vocab, "train_inputs": grams[:cut, :3], "train_targets": grams[:cut, 3],
-            "valid_inputs": grams[cut:, :3], "valid_targets": grams[cut:, 3]}
+    return {
+        "vocab": vocab,
+        "train_inputs": grams[:cut, :3],
+        "train_targets": grams[:cut, 3],
+        "valid_inputs": grams[cut:, :3],
+        "valid_targets": grams[cut:, 3],
+    }
 
 
 def find_ngram4() -> Path | None:
@@ -119,6 +134,7 @@ for row, target in zip(X_train[:5], y_train[:5]):
 # i.e. block $p$ is added into the column of word $p$ — and if the same word appears twice in the context, both
 # blocks land in the same column.
 
+
 # %%
 class NextWord(nn.Module):
     """Report 003's network: a shared embedding for the three context words, a sigmoid layer, logits over V words."""
@@ -126,11 +142,11 @@ class NextWord(nn.Module):
     def __init__(self, V: int, dim: int = 16, hidden: int = 128, init: str = "xavier", std: float | None = None):
         super().__init__()
         self.embed = nn.Embedding(V, dim, init="normal", std=std if std is not None else 0.1)  # W1ᵀ
-        self.hidden = nn.Linear(3 * dim, hidden, init=init, std=std)                             # W2, b1
-        self.out = nn.Linear(hidden, V, init=init, std=std)                                      # W3, b2
+        self.hidden = nn.Linear(3 * dim, hidden, init=init, std=std)  # W2, b1
+        self.out = nn.Linear(hidden, V, init=init, std=std)  # W3, b2
 
     def hidden_activations(self, words: np.ndarray) -> Tensor:
-        e = self.embed(words).reshape((len(words), -1))      # (N, 3, 16) → (N, 48): the concatenation
+        e = self.embed(words).reshape((len(words), -1))  # (N, 3, 16) → (N, 48): the concatenation
         return self.hidden(e).sigmoid()
 
     def forward(self, words: np.ndarray) -> Tensor:
@@ -154,7 +170,7 @@ print(model, "\nparameters:", model.num_parameters())
 
 # %%
 words, targets = X_train[:64], y_train[:64]
-words[0] = [words[0, 0], words[0, 0], words[0, 2]]          # one context with a repeated word
+words[0] = [words[0, 0], words[0, 0], words[0, 2]]  # one context with a repeated word
 
 model.zero_grad()
 loss_fn(model(words), targets).backward()
@@ -167,10 +183,10 @@ g_copies = [c.grad.numpy() for c in copies]
 
 e_leaf = Tensor(model.embed(words).reshape((len(words), -1)).numpy(), requires_grad=True)
 loss_fn(model.out(model.hidden(e_leaf).sigmoid()), targets).backward()
-delta = e_leaf.grad.numpy().reshape(len(words), 3, -1)           # δ^(p) for every example
+delta = e_leaf.grad.numpy().reshape(len(words), 3, -1)  # δ^(p) for every example
 g_hand = np.zeros_like(g_shared)
 for p in range(3):
-    np.add.at(g_hand, words[:, p], delta[:, p])             # δ^(p) X_pᵀ, summed over the batch
+    np.add.at(g_hand, words[:, p], delta[:, p])  # δ^(p) X_pᵀ, summed over the batch
 
 np.testing.assert_allclose(g_shared, sum(g_copies), atol=1e-10)
 np.testing.assert_allclose(g_shared, g_hand, atol=1e-10)
@@ -186,8 +202,10 @@ print("rows touched per position:", [int((np.abs(g).sum(axis=1) > 0).sum()) for 
 # %%
 counts = np.bincount(y_train, minlength=V)
 top = int(counts.argmax())
-print(f"most frequent next word: {vocab[top]!r}, {counts[top] / len(y_train):.2%} of training targets, "
-      f"{np.mean(y_val == top):.2%} of validation targets")
+print(
+    f"most frequent next word: {vocab[top]!r}, {counts[top] / len(y_train):.2%} of training targets, "
+    f"{np.mean(y_val == top):.2%} of validation targets"
+)
 
 # %% [markdown]
 # With the course data those are exactly the report's numbers: the frozen model predicted a full stop for every
@@ -208,6 +226,7 @@ print(f"most frequent next word: {vocab[top]!r}, {counts[top] / len(y_train):.2%
 #   few updates that get through are large and erratic (the report saw its weights explode);
 # * **scaled init** (Xavier: std $\approx\sqrt{2/(n_\text{in}+n_\text{out})}$) with Adam: the hidden units start
 #   in the sigmoid's sensitive range.
+
 
 # %%
 def train(model: NextWord, optimizer, steps: int, batch_size: int = 100, seed: int = 0) -> dict:
@@ -240,9 +259,11 @@ def gradient_sizes(model: NextWord) -> dict:
     return {name: float(np.abs(p.grad.numpy()).mean()) for name, p in model.named_parameters()}
 
 
-setups = {"tiny init (std 0.01), SGD": dict(init="normal", std=0.01, opt="sgd"),
-          "huge init (std 3), SGD": dict(init="normal", std=3.0, opt="sgd"),
-          "Xavier init, Adam": dict(init="xavier", std=None, opt="adam")}
+setups = {
+    "tiny init (std 0.01), SGD": dict(init="normal", std=0.01, opt="sgd"),
+    "huge init (std 3), SGD": dict(init="normal", std=3.0, opt="sgd"),
+    "Xavier init, Adam": dict(init="xavier", std=None, opt="adam"),
+}
 steps = 600
 runs = {}
 for name, s in setups.items():
@@ -274,8 +295,9 @@ for name, (m, h, _) in runs.items():
 ax[0].axhline(np.mean(y_val == top), color="gray", ls="--", lw=1, label=f"always '{vocab[top]}'")
 ax[0].set(xlabel="update", ylabel="validation accuracy", title="accuracy during training")
 ax[0].legend(fontsize=8)
-ax[1].set(xlabel="hidden activation h = σ(W₂e + b₁)", ylabel="density", yscale="log",
-          title="hidden units after training")
+ax[1].set(
+    xlabel="hidden activation h = σ(W₂e + b₁)", ylabel="density", yscale="log", title="hidden units after training"
+)
 ax[1].legend(fontsize=8)
 plt.tight_layout()
 plt.show()
@@ -290,8 +312,10 @@ tiny, good = runs["tiny init (std 0.01), SGD"][0], runs["Xavier init, Adam"][0]
 with autograd.no_grad():
     tiny_pred = tiny(X_val).numpy().argmax(axis=1)
     tiny_h = tiny.hidden_activations(X_val).numpy()
-print(f"tiny init predicts {vocab[top]!r} for {np.mean(tiny_pred == top):.1%} of inputs; "
-      f"hidden units in [{tiny_h.min():.4f}, {tiny_h.max():.4f}]")
+print(
+    f"tiny init predicts {vocab[top]!r} for {np.mean(tiny_pred == top):.1%} of inputs; "
+    f"hidden units in [{tiny_h.min():.4f}, {tiny_h.max():.4f}]"
+)
 assert np.mean(tiny_pred == top) > 0.95
 assert np.abs(tiny_h - 0.5).max() < 0.01
 assert runs["Xavier init, Adam"][1]["val_acc"][-1] > np.mean(y_val == top) + 0.03

@@ -13,8 +13,10 @@
 try:  # the first thing: is the package there?  (one line says what to install if not)
     from autograd import viz
 except ImportError as e:
-    raise ImportError("this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
-                      "(from a clone of the repository: pip install -e '.[notebooks]')") from e
+    raise ImportError(
+        "this notebook needs teachgrad: pip install 'teachgrad[notebooks]' "
+        "(from a clone of the repository: pip install -e '.[notebooks]')"
+    ) from e
 viz.notebook(needs=["matplotlib"])  # one BLAS thread, pictures inline; says what is missing
 
 import matplotlib.pyplot as plt
@@ -48,6 +50,7 @@ import nn
 #
 # (Momentum is written as PyTorch writes it; some texts scale $g_t$ by $1-\mu$ or put $\eta$ inside $v$.)
 
+
 # %%
 def hand_optimizer(name: str, lr: float, mu: float = 0.9, betas=(0.9, 0.999), eps: float = 1e-8):
     """The table above in numpy: returns step(theta, g) that updates theta in place."""
@@ -68,7 +71,7 @@ def hand_optimizer(name: str, lr: float, mu: float = 0.9, betas=(0.9, 0.999), ep
             s = state["s"]
             if name == "AMSGrad":
                 s = state["smax"] = s if state["smax"] is None else np.maximum(state["smax"], s)
-            theta -= lr * (state["m"] / (1 - b1 ** t)) / (np.sqrt(s / (1 - b2 ** t)) + eps)
+            theta -= lr * (state["m"] / (1 - b1**t)) / (np.sqrt(s / (1 - b2**t)) + eps)
 
     return step
 
@@ -94,6 +97,7 @@ NAMES = ["SGD", "momentum", "Nesterov", "Adam", "AMSGrad"]
 # Both are written with engine operations, so `backward()` gives the gradient; the optimiser sees a 2-vector
 # parameter, exactly as it would see a network's weights.
 
+
 # %%
 def valley(p):
     return 0.5 * (p[0] ** 2 + 20 * p[1] ** 2)
@@ -117,11 +121,18 @@ def path(f, name: str, lr: float, start, steps: int) -> np.ndarray:
 
 
 surfaces = {  # f, start, steps, learning rate per optimiser (change them!)
-    "narrow valley ½(x² + 20y²)": (valley, (-9.0, 1.5), 60,
-                                   {"SGD": 0.09, "momentum": 0.02, "Nesterov": 0.02, "Adam": 0.5, "AMSGrad": 0.5}),
-    "Rosenbrock (1−x)² + 100(y−x²)²": (rosenbrock, (-1.5, 2.0), 1500,
-                                       {"SGD": 1e-3, "momentum": 2e-4, "Nesterov": 2e-4, "Adam": 0.05,
-                                        "AMSGrad": 0.05}),
+    "narrow valley ½(x² + 20y²)": (
+        valley,
+        (-9.0, 1.5),
+        60,
+        {"SGD": 0.09, "momentum": 0.02, "Nesterov": 0.02, "Adam": 0.5, "AMSGrad": 0.5},
+    ),
+    "Rosenbrock (1−x)² + 100(y−x²)²": (
+        rosenbrock,
+        (-1.5, 2.0),
+        1500,
+        {"SGD": 1e-3, "momentum": 2e-4, "Nesterov": 2e-4, "Adam": 0.05, "AMSGrad": 0.05},
+    ),
 }
 fig, axes = plt.subplots(1, 2, figsize=(13, 5))
 for ax, (title, (f, start, steps, lrs)) in zip(axes, surfaces.items()):
@@ -129,8 +140,9 @@ for ax, (title, (f, start, steps, lrs)) in zip(axes, surfaces.items()):
     visited = np.concatenate(list(paths.values()))
     lo, hi = visited.min(axis=0), visited.max(axis=0)
     pad = 0.15 * (hi - lo) + 0.2
-    gx, gy = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], 300),
-                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], 300))
+    gx, gy = np.meshgrid(
+        np.linspace(lo[0] - pad[0], hi[0] + pad[0], 300), np.linspace(lo[1] - pad[1], hi[1] + pad[1], 300)
+    )
     z = f(np.array([gx, gy]))
     ax.contour(gx, gy, np.log1p(z), levels=25, cmap="Greys", linewidths=0.6)
     for name, q in paths.items():
@@ -159,7 +171,7 @@ for name in NAMES:
     step = hand_optimizer(name, lr)
     hand = [theta.copy()]
     for _ in range(50):
-        step(theta, np.array([theta[0], 20 * theta[1]]))    # ∇f = (x, 20y), by hand
+        step(theta, np.array([theta[0], 20 * theta[1]]))  # ∇f = (x, 20y), by hand
         hand.append(theta.copy())
     np.testing.assert_allclose(path(valley, name, lr, (-9.0, 1.5), 50), np.array(hand), atol=1e-10, err_msg=name)
 print("hand-written updates = nn.optim for", ", ".join(NAMES))
@@ -170,14 +182,18 @@ print("hand-written updates = nn.optim for", ", ".join(NAMES))
 # Two interleaved half-moons, a 2-32-32-2 ReLU network, full-batch training from the same initialisation.  The
 # learning rates are typical defaults (report 000 found Adam's needed to be much smaller than SGD's).
 
+
 # %%
 def moons(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Class 0 on the upper half circle, class 1 on a lower half circle shifted right, plus Gaussian noise."""
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 2, n)
     angle = rng.uniform(0, np.pi, n)
-    X = np.where(y[:, None] == 0, np.stack([np.cos(angle), np.sin(angle)], axis=1),
-                 np.stack([1 - np.cos(angle), 0.5 - np.sin(angle)], axis=1))
+    X = np.where(
+        y[:, None] == 0,
+        np.stack([np.cos(angle), np.sin(angle)], axis=1),
+        np.stack([1 - np.cos(angle), 0.5 - np.sin(angle)], axis=1),
+    )
     return X + noise * rng.standard_normal(X.shape), y
 
 
@@ -226,8 +242,8 @@ lam, lr = 0.05, 0.1
 nn.manual_seed(1)
 a, b = nn.MLP([2, 8, 2]), nn.MLP([2, 8, 2])
 b.load_state_dict(a.state_dict())
-opt_a = nn.optim.SGD(a.parameters(), lr=lr, weight_decay=lam)           # decay inside the optimiser
-opt_b = nn.optim.SGD(b.parameters(), lr=lr)                             # penalty inside the loss
+opt_a = nn.optim.SGD(a.parameters(), lr=lr, weight_decay=lam)  # decay inside the optimiser
+opt_b = nn.optim.SGD(b.parameters(), lr=lr)  # penalty inside the loss
 loss_fn(a(X), y).backward()
 penalty = sum((p * p).sum() for p in b.parameters()) * (lam / 2)
 (loss_fn(b(X), y) + penalty).backward()
