@@ -387,21 +387,25 @@ def mlp_mnist_batch1(r: dict[str, dict[str, Any]]) -> str:
         ("exp. 3: 4 learning rates", "exp3", 4, n),
         ("exp. 4: the final model", "exp4", 1, n_all),
     ]:
-        steps = runs * e * examples // mm[key]["batch_size"]
+        per_run = e * examples // mm[key]["batch_size"]
         jobs = min(s.get("jobs", 1), runs)
-        rows.append(
-            [
-                label,
-                f"{steps:,}",
-                minsec(mm[key]["seconds"]),
-                f"{1e3 * mm[key]['seconds'] * jobs / steps:.2f} ms" + (f" ({jobs} processes)" if jobs > 1 else ""),
-            ]
-        )
+        rounds = -(-runs // jobs)  # runs one after another in each process
+        per_step = f"{1e3 * mm[key]['seconds'] / (rounds * per_run):.2f} ms"
+        where = f" ({runs} runs on {jobs} processes)" if jobs > 1 else ""
+        rows.append([label, f"{runs * per_run:,}", minsec(mm[key]["seconds"]), per_step + where])
     rows.append(["**all, with Q4 and the figures**", "", f"**{minsec(mm['wall_seconds'])}**", ""])
+    runs3, theirs = mm["exp3"]["runs"], mm["report"]["exp3_val_accuracy"]
+    ours = ", ".join(f"{pct(runs3[lr]['val_accuracy_final'])}" for lr in theirs)
+    accuracy = (
+        f"\n\nAt batch 1, experiment 3's validation accuracies at lr {', '.join(theirs)} are {ours} (the report: "
+        f"{', '.join(pct(v) for v in theirs.values())}); the final model (lr {mm['exp4']['lr']:g}) reaches "
+        f"{pct(mm['exp4']['test_accuracy'])} on the test set (the report: {pct(mm['report']['exp4_test_accuracy'])})."
+    )
     return (
         f"`{mm['command']}` ({'compiled' if s.get('compile', False) else 'eager'} step, "
         f"{mm['data_source']}):\n\n"
         + table(["experiment (batch size 1)", "SGD steps", "wall time", "per step, evaluation included"], rows)
+        + accuracy
     )
 
 
