@@ -1630,9 +1630,12 @@ def _in_dtype(g: Any, t: Tensor) -> Any:
     return cast(g, dtype=dtype) if isinstance(g, Tensor) else g.astype(dtype)
 
 
-def accumulate_grad(t: Tensor, g: np.ndarray) -> None:
+def accumulate_grad(t: Tensor, g: np.ndarray, fresh: bool = False) -> None:
     """`t.grad += g` exactly as `backward()` does it (leaf hooks run; in place when t owns its .grad),
-    for tools that compute gradients themselves (`autograd.compile`'s programs)."""
+    for tools that compute gradients themselves (`autograd.compile`'s programs).  `fresh`: `t.grad =
+    None` first (a `zero_grad()` then a backward, in one call)."""
+    if fresh:
+        t._grad = None
     _accumulate(t, g, False)
 
 

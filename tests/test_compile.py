@@ -670,3 +670,23 @@ def test_the_readme_shows_what_report_000s_program_prints_today(capsys):
     shown = re.search(r"```text\n(.*?)```", section, re.S).group(1)
     exec(compile(code, "README.md (compile)", "exec"), {})
     assert capsys.readouterr().out == shown
+
+
+def test_grad_reset_inside_the_function_then_backward_is_one_fresh_gradient():
+    """`x.grad = None` then backward inside the function: the glue writes one call per leaf, and the
+    result is eager's on every call (a hook on the leaf still sees each gradient)."""
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    w = Tensor(np.array([3.0, 4.0]), requires_grad=True)
+    seen = []
+    w.register_hook(lambda g: seen.append(g))  # (reading its value while tracing is refused)
+
+    @ag.compile
+    def step():
+        x.grad = w.grad = None
+        ((x * w) ** 2).sum().backward()
+
+    for _ in range(3):
+        step()
+        assert x.grad.tolist() == [18.0, 64.0] and w.grad.tolist() == [6.0, 32.0]
+    assert "accumulate_grad(E0, grads[" in step.last.glue and ".grad = None" not in step.last.glue
+    assert len(seen) == 3 + 1 and seen[-1].tolist() == [6.0, 32.0]  # (+1: the checking call runs eagerly)

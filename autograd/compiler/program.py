@@ -114,13 +114,30 @@ class Program:
             body.append("        raise Stale")
         params = [f"a{k}" for k in range(self.n_args)] + [f"e{k}" for k in range(len(self.externals))]
         body.append(f"    outs, grads = fn({', '.join(params)})")
-        for kind, (where, k), gi in self.events:
-            leaf = f"tensors[{k}]" if where == "arg" else f"E{k}"
-            body.append(f"    {leaf}.grad = None" if kind == "none" else f"    accumulate_grad({leaf}, grads[{gi}])")
+        for kind, leaf, gi in _fused_events(self.events):
+            leaf = f"tensors[{leaf[1]}]" if leaf[0] == "arg" else f"E{leaf[1]}"
+            if kind == "none":
+                body.append(f"    {leaf}.grad = None")
+            else:
+                body.append(f"    accumulate_grad({leaf}, grads[{gi}]{', True' if kind == 'fresh' else ''})")
         body.append("    return " + _result_code(self.result_spec, env))
         self.glue = "\n".join(body) + "\n"
         exec(compile(self.glue, f"<autograd.compile glue: {self.name}>", "exec"), env)
         self.run = env["run"]
+
+
+def _fused_events(events: list[tuple]) -> list[tuple]:
+    """The `.grad` events in order, with `leaf.grad = None` followed by a gradient for that leaf (and
+    nothing else for it in between) written as one ("fresh", leaf, gradient): one call instead of two."""
+    out: list[tuple] = []
+    for kind, leaf, gi in events:
+        pending = next((k for k, e in enumerate(out) if e[1] == leaf and e[0] == "none"), None)
+        if kind == "acc" and pending is not None and all(e[1] != leaf for e in out[pending + 1 :]):
+            del out[pending]
+            out.append(("fresh", leaf, gi))
+        else:
+            out.append((kind, leaf, gi))
+    return out
 
 
 # ----------------------------------------------------------------------------- what the function returns
