@@ -192,7 +192,9 @@ def train_runs(args: argparse.Namespace, data: dict[str, Any], calls: list[dict[
 def _train_shared(call: dict[str, Any]) -> dict[str, Any]:
     x, y = _SHARED[call.pop("x")], _SHARED[call.pop("y")]
     call["eval_sets"] = {name: (_SHARED[a], _SHARED[b]) for name, (a, b) in call["eval_sets"].items()}
-    return train_run(x=x, y=y, **call)[1]
+    with Timer() as timer:
+        history = train_run(x=x, y=y, **call)[1]
+    return {**history, "seconds": timer.seconds}  # (this run's own wall time)
 
 
 # ----------------------------------------------------------------------------- the experiments
@@ -236,28 +238,25 @@ def q4(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     }
 
 
-def train_experiment_1(data: dict[str, Any], sizes: list[int], args: argparse.Namespace) -> dict[str, Any]:
-    """Experiment 1's run: lr 0.01 at `--batch-size`, the validation loss after each epoch; with its wall time."""
-    with Timer() as timer:
-        _, hist = train_run(
-            sizes,
-            data["x_train"],
-            data["y_train"],
-            0.01,
-            args.epochs,
-            args.batch_size,
-            args.seed,
-            {"val": (data["x_val"], data["y_val"])},
-            "exp 1",
-            quiet=args.quick or args.jobs > 1,
-            compile=args.compile,
-        )
-    return {**hist, "lr": 0.01, "batch_size": args.batch_size, "seconds": timer.seconds}
+def experiment_1_run(sizes: list[int], args: argparse.Namespace) -> dict[str, Any]:
+    """Experiment 1's run as a `train_runs` call: lr 0.01 at `--batch-size`, validated after each epoch."""
+    return dict(
+        sizes=sizes,
+        x="x_train",
+        y="y_train",
+        lr=0.01,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        eval_sets={"val": ("x_val", "y_val")},
+        desc="exp 1",
+    )
 
 
 def experiment_1(exp: dict[str, Any], data: dict[str, Any], args: argparse.Namespace, out: Path) -> dict[str, Any]:
-    """Train vs validation loss per epoch at lr 0.01 and `--batch-size` (the run done by `train_experiment_1`)."""
-    beside = " beside exp. 2–3" if exp.get("beside") else ""
+    """Train vs validation loss per epoch at lr 0.01 and `--batch-size` (the history of `experiment_1_run`)."""
+    exp = {**exp, "lr": 0.01, "batch_size": args.batch_size}
+    beside = " beside exp. 2" if exp.get("beside") else ""
     print(
         f"exp 1 (lr 0.01, batch {args.batch_size}): train loss {_fmt(exp['loss'])}, "
         f"validation loss {_fmt(exp['val_loss'])}, validation accuracy {100 * exp['val_accuracy'][-1]:.2f} % "
@@ -274,39 +273,13 @@ def experiment_1(exp: dict[str, Any], data: dict[str, Any], args: argparse.Names
     return exp
 
 
-def in_background(fn: Any, *args: Any) -> Any:
-    """Start fn(*args) in a forked process and return a function that waits for its result (or its error):
-    experiment 1 runs beside experiments 2 and 3, so neither core idles while a single run trains."""
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
+def experiment_2(
+    data: dict[str, Any], sizes: list[int], args: argparse.Namespace, out: Path, extra: list[dict[str, Any]] = ()
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Mean ± std of the training loss over `--runs` runs at lr 0.01 (scaled to the repeat batch size).
 
-    def target() -> None:
-        try:
-            send.send(fn(*args))
-        except BaseException as e:  # (sent back, raised in the parent)
-            send.send(e)
-        send.close()
-
-    process = ctx.Process(target=target)
-    process.start()
-    send.close()
-
-    def wait() -> Any:
-        try:
-            result = receive.recv()
-        except EOFError:
-            raise RuntimeError("mlp_mnist: the background run of experiment 1 died without a result") from None
-        finally:
-            process.join()
-        if isinstance(result, BaseException):
-            raise result
-        return result
-
-    return wait
-
-
-def experiment_2(data: dict[str, Any], sizes: list[int], args: argparse.Namespace, out: Path) -> dict[str, Any]:
-    """Mean ± std of the training loss over `--runs` runs at lr 0.01 (scaled to the repeat batch size)."""
+    `extra` runs share the pool (experiment 1's run: 3 + 1 runs fill two processes twice); their
+    histories are returned beside the experiment's metrics."""
     bs = args.repeat_batch_size
     lr = 0.01 * bs
     with Timer() as timer:
@@ -326,8 +299,10 @@ def experiment_2(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
                     desc=f"exp 2 run {r + 1}",
                 )
                 for r in range(args.runs)
-            ],
+            ]
+            + list(extra),
         )
+    runs, extra_histories = runs[: args.runs], runs[args.runs :]
     chunks = np.array([h["chunk_loss"] for h in runs])
     per_epoch = np.array([h["loss"] for h in runs])
     mean, std = per_epoch.mean(axis=0), per_epoch.std(axis=0)
@@ -344,7 +319,7 @@ def experiment_2(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
         "chunk_loss_mean": chunks.mean(axis=0),
         "chunk_loss_std": chunks.std(axis=0),
         "seconds": timer.seconds,
-    }
+    }, extra_histories
 
 
 def experiment_3(data: dict[str, Any], sizes: list[int], args: argparse.Namespace, out: Path) -> dict[str, Any]:
@@ -498,15 +473,13 @@ def mnist_experiments(data: dict[str, Any], args: argparse.Namespace, out: Path)
         "n_test": len(data["x_test"]),
     }
     metrics["compiled"] = generated_step(data, sizes, out)
-    if args.jobs > 1:  # experiment 1 trains in its own process while experiments 2 and 3 use the pool
-        exp1 = in_background(train_experiment_1, data, sizes, args)
-        metrics["exp2"] = experiment_2(data, sizes, args, out)
-        metrics["exp3"] = experiment_3(data, sizes, args, out)
-        metrics["exp1"] = experiment_1({**exp1(), "beside": True}, data, args, out)
+    if args.jobs > 1:  # experiment 1's single run joins experiment 2's pool, so no core idles
+        metrics["exp2"], (exp1,) = experiment_2(data, sizes, args, out, extra=[experiment_1_run(sizes, args)])
+        metrics["exp1"] = experiment_1({**exp1, "beside": True}, data, args, out)
     else:
-        metrics["exp1"] = experiment_1(train_experiment_1(data, sizes, args), data, args, out)
-        metrics["exp2"] = experiment_2(data, sizes, args, out)
-        metrics["exp3"] = experiment_3(data, sizes, args, out)
+        metrics["exp1"] = experiment_1(train_runs(args, data, [experiment_1_run(sizes, args)])[0], data, args, out)
+        metrics["exp2"], _ = experiment_2(data, sizes, args, out)
+    metrics["exp3"] = experiment_3(data, sizes, args, out)
     final_lr = args.final_lr if args.final_lr is not None else metrics["exp3"]["best_lr"]
     metrics["exp4"] = experiment_4(data, sizes, final_lr, args, out)
     return metrics
@@ -536,8 +509,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=positive(int),
         default=min(2, os.cpu_count() or 1),
-        help="processes for the independent runs of experiments 2 and 3; above 1, experiment 1 trains beside "
-        "them in a process of its own (default: 2 cores)",
+        help="processes for the independent runs of experiments 1 to 3 (experiment 1's run joins experiment "
+        "2's pool; default: 2 cores)",
     )
     parser.add_argument(
         "--compile",

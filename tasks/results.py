@@ -322,7 +322,7 @@ def reports_000_002(r: dict[str, dict[str, Any]]) -> str:
             f"validation accuracy, lr 0.01, batch {e1['batch_size']}, {len(e1['loss'])} epochs",
             "91.2 %",
             f"{pct(e1['val_accuracy'][-1])} (val. loss {num(e1['val_loss'][0])} → {num(e1['val_loss'][-1])})",
-            f"{secs(e1['seconds'])} of it" + (", beside exp. 2–3" if e1.get("beside") else ""),
+            f"{secs(e1['seconds'])} of it" + (", beside exp. 2" if e1.get("beside") else ""),
         ],
         [
             "002 exp. 2",
@@ -393,7 +393,7 @@ def mlp_mnist_batch1(r: dict[str, dict[str, Any]]) -> str:
         per_step = f"{1e3 * mm[key]['seconds'] / (rounds * per_run):.2f} ms"
         where = f" ({runs} runs on {jobs} processes)" if jobs > 1 else ""
         if mm[key].get("beside"):
-            where = " (its own process, beside exp. 2–3)"
+            where = " (in experiment 2's pool)"
         rows.append([label, f"{runs * per_run:,}", minsec(mm[key]["seconds"]), per_step + where])
     rows.append(["**all, with Q4 and the figures**", "", f"**{minsec(mm['wall_seconds'])}**", ""])
     runs3, theirs = mm["exp3"]["runs"], mm["report"]["exp3_val_accuracy"]

@@ -150,9 +150,3 @@ def test_report_001_data_is_seeded_with_separable_blobs() -> None:
     assert radius[y == 0].mean() < radius[y == 1].mean() < radius[y == 2].mean()  # nested around the origin
     assert radius[y <= 2].max() <= 4.0 < x[y >= 3, 0].min()  # blobs beyond the rings
     assert np.mean(np.sign(x[y >= 3, 1]) == np.where(y[y >= 3] == 3, 1, -1)) > 0.99  # 3 above, 4 below
-
-
-def test_a_background_run_returns_its_result_or_raises_its_error() -> None:
-    assert mlp_mnist.in_background(sum, [1, 2, 3])() == 6
-    with pytest.raises(ZeroDivisionError):
-        mlp_mnist.in_background(divmod, 1, 0)()
