@@ -1443,7 +1443,7 @@ def backprop(
     accumulate: bool = True,
     only: list[Tensor] | None = None,
     on_step: Callable | None = None,
-    walk_freed: bool = False,
+    side: bool = False,
 ) -> dict[Tensor, Any]:
     """The backward walk: from `roots` (seeded with `seeds`) back to the leaves.  Returns the
     gradients that reached the leaves, by tensor (with `only`: those of `only`'s tensors instead),
@@ -1454,7 +1454,7 @@ def backprop(
     Pending gradients wait in a dict keyed by node; the heap holds (−creation number, node), so
     the newest waiting node comes out first, its gradient complete (its consumers are all newer);
     leaves wait in the dict until the end.  Without `keep`, each node is marked freed (see
-    `is_freed`).  `walk_freed=True` is a walk on the side (the renderer's, after `backward()`):
+    `is_freed`).  `side=True` is a walk on the side (the renderer's, after `backward()`):
     a node whose links were cut ends it like a leaf, and hooks and `retain_grad` are not run.
     """
     if tracers:  # autograd.compile is watching (autograd/compiler/build.py)
@@ -1478,13 +1478,13 @@ def backprop(
             node = heappop(heap)[1]
             g = pending.pop(node)
             parents = node._parents
-            if not parents or node._freed and not walk_freed:
-                if not walk_freed:
+            if not parents or node._freed and not side:
+                if not side:
                     raise RuntimeError(_FREED_MESSAGE.format(node=_label(node)))
                 pending[node] = g  # a big node whose links backward cut: its gradient stops here
                 continue
             if _rare[0] > node._seq:  # an in-place change, hook or retain_grad happened since it was made
-                g = _rare_node(node, g, create, walk_freed)
+                g = _rare_node(node, g, create, side)
                 parents = node._parents  # (inputs changed in place since are rerouted to their earlier selves)
             if wanted is not None and node in wanted:
                 found[node] = g

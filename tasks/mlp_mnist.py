@@ -238,19 +238,28 @@ def q4(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     }
 
 
-def experiment_1_run(sizes: list[int], args: argparse.Namespace) -> dict[str, Any]:
-    """Experiment 1's run as a `train_runs` call: lr 0.01 at `--batch-size`, validated after each epoch."""
+def mnist_run(
+    sizes: list[int], args: argparse.Namespace, lr: float, batch_size: int, seed: int, desc: str, validate: bool = True
+) -> dict[str, Any]:
+    """One training run on the 50,000 training images as a `train_runs` call (arrays named by their keys),
+    validated after each epoch unless `validate` is off."""
+    eval_sets = {"val": ("x_val", "y_val")} if validate else {}
     return dict(
         sizes=sizes,
         x="x_train",
         y="y_train",
-        lr=0.01,
+        lr=lr,
         epochs=args.epochs,
-        batch_size=args.batch_size,
-        seed=args.seed,
-        eval_sets={"val": ("x_val", "y_val")},
-        desc="exp 1",
+        batch_size=batch_size,
+        seed=seed,
+        eval_sets=eval_sets,
+        desc=desc,
     )
+
+
+def experiment_1_run(sizes: list[int], args: argparse.Namespace) -> dict[str, Any]:
+    """Experiment 1's run: lr 0.01 at `--batch-size`, validated after each epoch."""
+    return mnist_run(sizes, args, 0.01, args.batch_size, args.seed, "exp 1")
 
 
 def experiment_1(exp: dict[str, Any], data: dict[str, Any], args: argparse.Namespace, out: Path) -> dict[str, Any]:
@@ -287,17 +296,7 @@ def experiment_2(
             args,
             data,
             [
-                dict(
-                    sizes=sizes,
-                    x="x_train",
-                    y="y_train",
-                    lr=lr,
-                    epochs=args.epochs,
-                    batch_size=bs,
-                    seed=args.seed + r,
-                    eval_sets={},
-                    desc=f"exp 2 run {r + 1}",
-                )
+                mnist_run(sizes, args, lr, bs, args.seed + r, f"exp 2 run {r + 1}", validate=False)
                 for r in range(args.runs)
             ]
             + list(extra),
@@ -329,22 +328,7 @@ def experiment_3(data: dict[str, Any], sizes: list[int], args: argparse.Namespac
     histories = {}
     with Timer() as timer:
         runs = train_runs(
-            args,
-            data,
-            [
-                dict(
-                    sizes=sizes,
-                    x="x_train",
-                    y="y_train",
-                    lr=lr * bs,
-                    epochs=args.epochs,
-                    batch_size=bs,
-                    seed=args.seed,
-                    eval_sets={"val": ("x_val", "y_val")},
-                    desc=f"exp 3 lr {lr:g}",
-                )
-                for lr in SWEEP
-            ],
+            args, data, [mnist_run(sizes, args, lr * bs, bs, args.seed, f"exp 3 lr {lr:g}") for lr in SWEEP]
         )
         for lr, hist in zip(SWEEP, runs):
             histories[lr] = hist

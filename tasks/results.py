@@ -32,104 +32,33 @@ from tasks.data import REPO_ROOT, DataError, read_json
 RESULTS = REPO_ROOT / "docs" / "results"
 README = REPO_ROOT / "README.md"
 
-# name → the command's arguments after `python -m tasks.`; the first is the task
-RUNS: dict[str, list[str]] = {
-    "softmax_ce": ["softmax_ce"],
-    "relu_mse": ["relu_mse"],
-    "two_layer_softplus": ["two_layer_softplus", "--lr-sweep"],
-    "two_layer_softplus_overlap2": ["two_layer_softplus", "--overlap", "2"],
-    "mlp_mnist": ["mlp_mnist"],
-    "mlp_mnist_batch1": ["mlp_mnist", "--repeat-batch-size", "1"],
-    "next_word": ["next_word"],
-    "next_word_report": ["next_word", "--report-setting"],
-    "next_word_batch100": [
-        "next_word",
-        "--init",
-        "normal",
-        "--init-std",
-        "0.01",
-        "--embed-std",
-        "0.01",
-        "--optimizer",
-        "sgd",
-        "--lr",
-        "0.001",
-        "--lr-decay",
-        "0.9",
-        "--batch-size",
-        "100",
-        "--epochs",
-        "4",
-    ],
-    "next_word_default_init": [
-        "next_word",
-        "--optimizer",
-        "sgd",
-        "--lr",
-        "0.001",
-        "--lr-decay",
-        "0.9",
-        "--batch-size",
-        "1490",
-        "--epochs",
-        "4",
-    ],
-    "next_word_adam": [
-        "next_word",
-        "--init",
-        "normal",
-        "--init-std",
-        "0.01",
-        "--embed-std",
-        "0.01",
-        "--optimizer",
-        "adam",
-        "--lr",
-        "0.001",
-        "--lr-decay",
-        "0.9",
-        "--batch-size",
-        "1490",
-        "--epochs",
-        "4",
-    ],
-    "next_word_momentum": [
-        "next_word",
-        "--init",
-        "normal",
-        "--init-std",
-        "0.01",
-        "--embed-std",
-        "0.01",
-        "--optimizer",
-        "sgd",
-        "--lr",
-        "0.1",
-        "--momentum",
-        "0.9",
-        "--lr-decay",
-        "0.9",
-        "--batch-size",
-        "100",
-        "--epochs",
-        "4",
-    ],
-    "text_classify": ["text_classify"],
-    "text_classify_hidden": [
-        "text_classify",
-        "--hidden",
-        "10",
-        "20",
-        "50",
-        "100",
-        "--activations",
-        "relu",
-        "--l2",
-        "on",
-    ],
-    "vaccine_tweets": ["vaccine_tweets", "--grid"],
-    "vaccine_tweets_30": ["vaccine_tweets", "--epochs", "30"],
+# name → the command after `python -m tasks.` (its first word is the task)
+_SMALL_INIT = "--init normal --init-std 0.01 --embed-std 0.01"  # report 003's N(0, 0.01²) initialisation
+_COMMANDS = {
+    "softmax_ce": "softmax_ce",
+    "relu_mse": "relu_mse",
+    "two_layer_softplus": "two_layer_softplus --lr-sweep",
+    "two_layer_softplus_overlap2": "two_layer_softplus --overlap 2",
+    "mlp_mnist": "mlp_mnist",
+    "mlp_mnist_batch1": "mlp_mnist --repeat-batch-size 1",
+    "next_word": "next_word",
+    "next_word_report": "next_word --report-setting",
+    "next_word_batch100": (
+        f"next_word {_SMALL_INIT} --optimizer sgd --lr 0.001 --lr-decay 0.9 --batch-size 100 --epochs 4"
+    ),
+    "next_word_default_init": "next_word --optimizer sgd --lr 0.001 --lr-decay 0.9 --batch-size 1490 --epochs 4",
+    "next_word_adam": (
+        f"next_word {_SMALL_INIT} --optimizer adam --lr 0.001 --lr-decay 0.9 --batch-size 1490 --epochs 4"
+    ),
+    "next_word_momentum": (
+        f"next_word {_SMALL_INIT} --optimizer sgd --lr 0.1 --momentum 0.9 --lr-decay 0.9 --batch-size 100 --epochs 4"
+    ),
+    "text_classify": "text_classify",
+    "text_classify_hidden": "text_classify --hidden 10 20 50 100 --activations relu --l2 on",
+    "vaccine_tweets": "vaccine_tweets --grid",
+    "vaccine_tweets_30": "vaccine_tweets --epochs 30",
 }
+RUNS: dict[str, list[str]] = {name: line.split() for name, line in _COMMANDS.items()}
 
 
 def command(name: str) -> str:
@@ -384,12 +313,13 @@ def mlp_mnist_batch1(r: dict[str, dict[str, Any]]) -> str:
     for label, key, runs, examples in [
         ("exp. 1: lr 0.01", "exp1", 1, n),
         (f"exp. 2: {s['runs']} runs", "exp2", s["runs"], n),
-        ("exp. 3: 4 learning rates", "exp3", 4, n),
+        (f"exp. 3: {len(mm['exp3']['runs'])} learning rates", "exp3", len(mm["exp3"]["runs"]), n),
         ("exp. 4: the final model", "exp4", 1, n_all),
     ]:
         per_run = e * examples // mm[key]["batch_size"]
-        jobs = min(s.get("jobs", 1), runs)
-        rounds = -(-runs // jobs)  # runs one after another in each process
+        pooled = runs + (key == "exp2" and bool(mm["exp1"].get("beside")))  # (exp. 1's run joins exp. 2's pool)
+        jobs = min(s.get("jobs", 1), pooled)
+        rounds = -(-pooled // jobs)  # runs one after another in each process
         per_step = f"{1e3 * mm[key]['seconds'] / (rounds * per_run):.2f} ms"
         where = f" ({runs} runs on {jobs} processes)" if jobs > 1 else ""
         if mm[key].get("beside"):

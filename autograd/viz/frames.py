@@ -3,7 +3,7 @@
 The gradients in a picture come from the engine's own backward walk
 (`autograd.engine.backprop` with `accumulate=False`), watched step by step
 through its `on_step` callback: no `.grad` is touched, and a graph that a plain
-`backward()` already walked can be walked again on the side (`walk_freed=True`),
+`backward()` already walked can be walked again on the side (`side=True`),
 so micrograd's order, `loss.backward(); draw_graph(loss)`, works.
 """
 
@@ -74,7 +74,7 @@ def backward_steps(g: GraphModel, seed: np.ndarray) -> list[Step]:
         steps.append(Step(j, np.asarray(grad), {s: np.asarray(gi) for s, (_, gi) in zip(slots, pairs)}))
 
     root_seed = seed[()] if seed.ndim == 0 else seed
-    backprop([g.root], [root_seed], True, False, accumulate=False, on_step=on_step, walk_freed=True)
+    backprop([g.root], [root_seed], True, False, accumulate=False, on_step=on_step, side=True)
     return steps
 
 
